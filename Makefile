@@ -1,0 +1,20 @@
+# Stepwise developer commands. `make help` lists them.
+GO ?= go
+
+.PHONY: help build test fuzz bench serve conformance-data
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+build: ## build the stepwise binary into ./bin
+	$(GO) build -o bin/stepwise ./cmd/stepwise
+
+test: ## run every test (unit, conformance, fuzz seeds); prints conformance counts
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+fuzz: ## run every fuzz target for FUZZTIME (default 2m) each
+	./scripts/fuzz.sh $${FUZZTIME:-2m}
+
+bench: ## run the benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -1,0 +1,3 @@
+module github.com/stepwise-run/stepwise
+
+go 1.26

@@ -1,0 +1,145 @@
+package value
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Marshal returns the compact JSON text of v.
+func Marshal(v any) []byte { return Append(nil, v) }
+
+// String returns the compact JSON text of v as a string.
+func String(v any) string { return string(Append(nil, v)) }
+
+// Append appends the compact JSON text of v to b, with no white space, keys
+// in insertion order, and only the escapes JSON requires (non-ASCII and '/'
+// are written as is, as AWS writes them). Non-finite numbers, which JSON
+// cannot carry, are written as null, as JavaScript's JSON.stringify does.
+// Values of types outside the model are written as null.
+func Append(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		if x {
+			return append(b, "true"...)
+		}
+		return append(b, "false"...)
+	case float64:
+		return AppendNumber(b, x)
+	case string:
+		return AppendString(b, x)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = Append(b, e)
+		}
+		return append(b, ']')
+	case *Object:
+		b = append(b, '{')
+		if x != nil {
+			for i, k := range x.keys {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = AppendString(b, k)
+				b = append(b, ':')
+				b = Append(b, x.vals[i])
+			}
+		}
+		return append(b, '}')
+	default:
+		return append(b, "null"...)
+	}
+}
+
+// FormatNumber formats f as JavaScript's Number.prototype.toString does:
+// integers within ±1e21 without a fraction or exponent, other numbers in
+// the shortest form that reads back exactly, with an exponent only below
+// 1e-6 or from 1e21 up ("1e+21", "1.5e-7").
+func FormatNumber(f float64) string { return string(AppendNumber(nil, f)) }
+
+// AppendNumber appends FormatNumber(f) to b.
+func AppendNumber(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		if math.Abs(f) < 1<<63 {
+			if f == 0 {
+				return append(b, '0') // also for -0, as JavaScript does
+			}
+			return strconv.AppendInt(b, int64(f), 10)
+		}
+		return strconv.AppendFloat(b, f, 'f', -1, 64)
+	}
+	abs := math.Abs(f)
+	if abs >= 1e-6 && abs < 1e21 {
+		return strconv.AppendFloat(b, f, 'f', -1, 64)
+	}
+	// Exponent form; Go writes "1e-07", JavaScript "1e-7".
+	s := strconv.AppendFloat(nil, f, 'e', -1, 64)
+	for i := 0; i < len(s); i++ {
+		if s[i] == 'e' {
+			b = append(b, s[:i+2]...) // mantissa, 'e', sign
+			exp := s[i+2:]
+			for len(exp) > 1 && exp[0] == '0' {
+				exp = exp[1:]
+			}
+			return append(b, exp...)
+		}
+	}
+	return append(b, s...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendString appends s as a quoted JSON string.
+func AppendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				b = append(b, s[start:i]...)
+				b = append(b, "\ufffd"...)
+				i += size
+				start = i
+				continue
+			}
+			i += size
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		i++
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

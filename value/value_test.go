@@ -1,0 +1,104 @@
+package value
+
+import (
+	"math"
+	"testing"
+)
+
+func TestParseRoundTrip(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`null`, `null`},
+		{` true `, `true`},
+		{`{"b":1,"a":[1,2.5,-3e2,"x"],"c":{}}`, `{"b":1,"a":[1,2.5,-300,"x"],"c":{}}`},
+		{`"\u00e9\ud83d\ude00\n\"\\/"`, `"é😀\n\"\\/"`},
+		{`{"a":1,"a":2}`, `{"a":2}`},
+		{`[1e21, 1e-7, 0.000001, 123456789012, -0]`, `[1e+21,1e-7,0.000001,123456789012,0]`},
+		{`"\u0001<>&"`, `"\u0001<>&"`},
+	}
+	for _, tt := range tests {
+		v, err := ParseString(tt.in)
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", tt.in, err)
+		}
+		if got := String(v); got != tt.want {
+			t.Errorf("Parse(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, in := range []string{``, `{`, `[1,]`, `{"a"}`, `01`, `1.`, `"abc`, `nul`, `{"a":1} x`, "\"\x01\"", `1e999`, `"\x"`} {
+		if _, err := ParseString(in); err == nil {
+			t.Errorf("Parse(%q): want error", in)
+		}
+	}
+}
+
+func TestObjectOrderAndIndex(t *testing.T) {
+	o := NewObject(0)
+	for i := range 20 {
+		o.Set(string(rune('a'+i)), float64(i))
+	}
+	o.Set("c", "x")
+	o.Delete("a")
+	if got, _ := o.Get("c"); got != "x" {
+		t.Fatalf("Get(c) = %v", got)
+	}
+	if o.Keys()[0] != "b" || o.Len() != 19 {
+		t.Fatalf("keys = %v", o.Keys())
+	}
+	if _, ok := o.Get("a"); ok {
+		t.Fatal("deleted key still present")
+	}
+	if v, _ := o.Get("t"); v != float64(19) {
+		t.Fatalf("Get(t) = %v", v)
+	}
+}
+
+func TestEqualAndClone(t *testing.T) {
+	a := MustParse(`{"x":[1,{"y":null}],"z":"s"}`)
+	b := MustParse(`{"z":"s","x":[1,{"y":null}]}`)
+	if !Equal(a, b) {
+		t.Fatal("want equal regardless of key order")
+	}
+	c := Clone(a).(*Object)
+	c.Set("z", "t")
+	if Equal(a, c) {
+		t.Fatal("clone shares storage")
+	}
+}
+
+func TestFormatNumber(t *testing.T) {
+	tests := []struct {
+		f    float64
+		want string
+	}{
+		{1, "1"}, {-2.5, "-2.5"}, {0.30000000000000004, "0.30000000000000004"}, {1e21, "1e+21"},
+		{1.5e-7, "1.5e-7"}, {math.NaN(), "null"}, {9007199254740993, "9007199254740992"},
+	}
+	for _, tt := range tests {
+		if got := FormatNumber(tt.f); got != tt.want {
+			t.Errorf("FormatNumber(%v) = %s, want %s", tt.f, got, tt.want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}]}`, `"\ud83d\ude00"`, `-1.5e3`, `[[[]]]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, err := Parse(b)
+		if err != nil {
+			return
+		}
+		out := Marshal(v)
+		w, err := Parse(out)
+		if err != nil {
+			t.Fatalf("re-parse of %s: %v", out, err)
+		}
+		if !Equal(v, w) {
+			t.Fatalf("round trip changed %s", out)
+		}
+	})
+}
