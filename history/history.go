@@ -1,0 +1,221 @@
+// Package history defines execution history events in the shape of the Step
+// Functions API (GetExecutionHistory): one Event per entry, with the details
+// block named after the event's kind ("stateEnteredEventDetails", …).
+//
+// The engine produces events, the store keeps them as encoded chunks, and
+// the API, console and CLI read them. Encoding with encoding/json gives the
+// wire form, with the timestamp as epoch seconds as AWS's JSON protocol
+// writes it.
+package history
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+)
+
+// Event is one history event. Exactly one details field is set for event
+// types that have details.
+type Event struct {
+	ID              int64     `json:"id"`
+	PreviousEventID int64     `json:"previousEventId"`
+	Timestamp       time.Time `json:"-"`
+	Type            string    `json:"type"`
+
+	ExecutionStarted      *ExecutionStartedDetails  `json:"executionStartedEventDetails,omitempty"`
+	ExecutionSucceeded    *OutputDetails            `json:"executionSucceededEventDetails,omitempty"`
+	ExecutionFailed       *ErrorDetails             `json:"executionFailedEventDetails,omitempty"`
+	ExecutionAborted      *ErrorDetails             `json:"executionAbortedEventDetails,omitempty"`
+	ExecutionTimedOut     *ErrorDetails             `json:"executionTimedOutEventDetails,omitempty"`
+	ExecutionRedriven     *ExecutionRedrivenDetails `json:"executionRedrivenEventDetails,omitempty"`
+	StateEntered          *StateEnteredDetails      `json:"stateEnteredEventDetails,omitempty"`
+	StateExited           *StateExitedDetails       `json:"stateExitedEventDetails,omitempty"`
+	MapStateStarted       *MapStateStartedDetails   `json:"mapStateStartedEventDetails,omitempty"`
+	MapIterationStarted   *MapIterationDetails      `json:"mapIterationStartedEventDetails,omitempty"`
+	MapIterationSucceeded *MapIterationDetails      `json:"mapIterationSucceededEventDetails,omitempty"`
+	MapIterationFailed    *MapIterationDetails      `json:"mapIterationFailedEventDetails,omitempty"`
+	MapIterationAborted   *MapIterationDetails      `json:"mapIterationAbortedEventDetails,omitempty"`
+	MapRunStarted         *MapRunStartedDetails     `json:"mapRunStartedEventDetails,omitempty"`
+	MapRunFailed          *ErrorDetails             `json:"mapRunFailedEventDetails,omitempty"`
+	EvaluationFailed      *EvaluationFailedDetails  `json:"evaluationFailedEventDetails,omitempty"`
+
+	TaskScheduled    *TaskScheduledDetails `json:"taskScheduledEventDetails,omitempty"`
+	TaskStarted      *TaskDetails          `json:"taskStartedEventDetails,omitempty"`
+	TaskSubmitted    *TaskOutputDetails    `json:"taskSubmittedEventDetails,omitempty"`
+	TaskSucceeded    *TaskOutputDetails    `json:"taskSucceededEventDetails,omitempty"`
+	TaskFailed       *TaskErrorDetails     `json:"taskFailedEventDetails,omitempty"`
+	TaskTimedOut     *TaskErrorDetails     `json:"taskTimedOutEventDetails,omitempty"`
+	TaskStartFailed  *TaskErrorDetails     `json:"taskStartFailedEventDetails,omitempty"`
+	TaskSubmitFailed *TaskErrorDetails     `json:"taskSubmitFailedEventDetails,omitempty"`
+
+	ActivityScheduled      *ActivityScheduledDetails `json:"activityScheduledEventDetails,omitempty"`
+	ActivityScheduleFailed *ErrorDetails             `json:"activityScheduleFailedEventDetails,omitempty"`
+	ActivityStarted        *ActivityStartedDetails   `json:"activityStartedEventDetails,omitempty"`
+	ActivitySucceeded      *OutputDetails            `json:"activitySucceededEventDetails,omitempty"`
+	ActivityFailed         *ErrorDetails             `json:"activityFailedEventDetails,omitempty"`
+	ActivityTimedOut       *ErrorDetails             `json:"activityTimedOutEventDetails,omitempty"`
+}
+
+// DataDetails says whether a payload in an event was truncated.
+type DataDetails struct {
+	Truncated bool `json:"truncated"`
+}
+
+// ExecutionStartedDetails are the details of ExecutionStarted.
+type ExecutionStartedDetails struct {
+	Input                  string       `json:"input"`
+	InputDetails           *DataDetails `json:"inputDetails,omitempty"`
+	RoleArn                string       `json:"roleArn,omitempty"`
+	StateMachineAliasArn   string       `json:"stateMachineAliasArn,omitempty"`
+	StateMachineVersionArn string       `json:"stateMachineVersionArn,omitempty"`
+}
+
+// OutputDetails carry an output payload.
+type OutputDetails struct {
+	Output        string       `json:"output"`
+	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+}
+
+// ErrorDetails carry an error name and cause; both may be absent.
+type ErrorDetails struct {
+	Error *string `json:"error,omitempty"`
+	Cause *string `json:"cause,omitempty"`
+}
+
+// NewErrorDetails returns ErrorDetails with the error and cause set.
+func NewErrorDetails(err, cause string) *ErrorDetails {
+	return &ErrorDetails{Error: &err, Cause: &cause}
+}
+
+// ExecutionRedrivenDetails are the details of ExecutionRedriven.
+type ExecutionRedrivenDetails struct {
+	RedriveCount int `json:"redriveCount"`
+}
+
+// StateEnteredDetails are the details of every *StateEntered event.
+type StateEnteredDetails struct {
+	Name         string       `json:"name"`
+	Input        string       `json:"input"`
+	InputDetails *DataDetails `json:"inputDetails,omitempty"`
+}
+
+// StateExitedDetails are the details of every *StateExited event.
+type StateExitedDetails struct {
+	Name                     string            `json:"name"`
+	Output                   string            `json:"output"`
+	OutputDetails            *DataDetails      `json:"outputDetails,omitempty"`
+	AssignedVariables        map[string]string `json:"assignedVariables,omitempty"`
+	AssignedVariablesDetails *DataDetails      `json:"assignedVariablesDetails,omitempty"`
+}
+
+// MapStateStartedDetails are the details of MapStateStarted.
+type MapStateStartedDetails struct {
+	Length int `json:"length"`
+}
+
+// MapIterationDetails are the details of the MapIteration* events.
+type MapIterationDetails struct {
+	Name  string `json:"name"`
+	Index int    `json:"index"`
+}
+
+// MapRunStartedDetails are the details of MapRunStarted.
+type MapRunStartedDetails struct {
+	MapRunArn string `json:"mapRunArn"`
+}
+
+// EvaluationFailedDetails are the details of EvaluationFailed.
+type EvaluationFailedDetails struct {
+	Error    string `json:"error,omitempty"`
+	Cause    string `json:"cause,omitempty"`
+	Location string `json:"location,omitempty"`
+	State    string `json:"state"`
+}
+
+// TaskDetails name the resource of a task event.
+type TaskDetails struct {
+	ResourceType string `json:"resourceType"`
+	Resource     string `json:"resource"`
+}
+
+// TaskScheduledDetails are the details of TaskScheduled.
+type TaskScheduledDetails struct {
+	ResourceType       string `json:"resourceType"`
+	Resource           string `json:"resource"`
+	Region             string `json:"region"`
+	Parameters         string `json:"parameters"`
+	TimeoutInSeconds   *int64 `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds *int64 `json:"heartbeatInSeconds,omitempty"`
+}
+
+// TaskOutputDetails are the details of TaskSubmitted and TaskSucceeded.
+type TaskOutputDetails struct {
+	ResourceType  string       `json:"resourceType"`
+	Resource      string       `json:"resource"`
+	Output        string       `json:"output"`
+	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+}
+
+// TaskErrorDetails are the details of the failing task events.
+type TaskErrorDetails struct {
+	ResourceType string  `json:"resourceType"`
+	Resource     string  `json:"resource"`
+	Error        *string `json:"error,omitempty"`
+	Cause        *string `json:"cause,omitempty"`
+}
+
+// ActivityScheduledDetails are the details of ActivityScheduled.
+type ActivityScheduledDetails struct {
+	Resource           string       `json:"resource"`
+	Input              string       `json:"input"`
+	InputDetails       *DataDetails `json:"inputDetails,omitempty"`
+	TimeoutInSeconds   *int64       `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds *int64       `json:"heartbeatInSeconds,omitempty"`
+}
+
+// ActivityStartedDetails are the details of ActivityStarted.
+type ActivityStartedDetails struct {
+	WorkerName string `json:"workerName,omitempty"`
+}
+
+// eventAlias has Event's fields without its methods, for encoding.
+type eventAlias Event
+
+type wireEvent struct {
+	Timestamp json.RawMessage `json:"timestamp"`
+	*eventAlias
+}
+
+// MarshalJSON writes the event as the Step Functions API does, with the
+// timestamp as epoch seconds (millisecond precision).
+func (e *Event) MarshalJSON() ([]byte, error) {
+	ts := EpochSeconds(e.Timestamp)
+	return json.Marshal(wireEvent{Timestamp: json.RawMessage(ts), eventAlias: (*eventAlias)(e)})
+}
+
+// UnmarshalJSON reads an event written by MarshalJSON.
+func (e *Event) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Timestamp float64 `json:"timestamp"`
+		*eventAlias
+	}
+	w.eventAlias = (*eventAlias)(e)
+	if err := json.Unmarshal(b, &w); err != nil {
+		return fmt.Errorf("decode history event: %w", err)
+	}
+	sec, frac := math.Modf(w.Timestamp)
+	e.Timestamp = time.Unix(int64(sec), int64(math.Round(frac*1000))*int64(time.Millisecond)).UTC()
+	return nil
+}
+
+// EpochSeconds formats t as AWS's JSON protocol writes timestamps: seconds
+// since the epoch with up to three decimals.
+func EpochSeconds(t time.Time) string {
+	ms := t.UnixMilli()
+	if ms%1000 == 0 {
+		return strconv.FormatInt(ms/1000, 10)
+	}
+	return strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)
+}

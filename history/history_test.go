@@ -1,0 +1,30 @@
+package history
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestEventJSONRoundTrip(t *testing.T) {
+	e := &Event{
+		ID: 2, PreviousEventID: 1, Type: "PassStateEntered",
+		Timestamp:    time.Date(2026, 1, 2, 3, 4, 5, 123e6, time.UTC),
+		StateEntered: &StateEnteredDetails{Name: "A", Input: `{"a":1}`, InputDetails: &DataDetails{}},
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"timestamp":1767323045.123,"id":2,"previousEventId":1,"type":"PassStateEntered","stateEnteredEventDetails":{"name":"A","input":"{\"a\":1}","inputDetails":{"truncated":false}}}`
+	if string(b) != want {
+		t.Fatalf("got  %s\nwant %s", b, want)
+	}
+	var back Event
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !back.Timestamp.Equal(e.Timestamp) || back.StateEntered.Input != e.StateEntered.Input || back.ID != 2 {
+		t.Fatalf("round trip: %+v", back)
+	}
+}
