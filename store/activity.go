@@ -1,0 +1,38 @@
+package store
+
+import "time"
+
+// Activity is a named queue of tasks that outside workers poll.
+type Activity struct {
+	ARN          string
+	Name         string
+	CreationDate time.Time
+}
+
+// ActivityTask is one task queued for an activity's workers. It is inserted
+// by a Batch, given to one worker by ClaimActivityTask and removed by a later
+// Batch when the task completes, fails or times out.
+type ActivityTask struct {
+	// TaskToken identifies the task; it is unique across the store.
+	TaskToken    string
+	ActivityARN  string
+	ExecutionARN string
+	Input        []byte // the JSON input, as given
+	CreatedAt    time.Time
+	// ClaimedAt and WorkerName are set when a worker claims the task.
+	ClaimedAt  time.Time
+	WorkerName string
+}
+
+// CreateActivityParams describe a new activity.
+type CreateActivityParams struct {
+	Activity Activity
+	Tags     []Tag
+}
+
+// ClaimActivityTaskParams describe one poll of an activity's queue.
+type ClaimActivityTaskParams struct {
+	ActivityARN string
+	WorkerName  string
+	Now         time.Time
+}
