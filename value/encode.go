@@ -143,3 +143,62 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// EncodedLen returns len(Marshal(v)) without building the text.
+func EncodedLen(v any) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case bool:
+		if x {
+			return 4
+		}
+		return 5
+	case float64:
+		var buf [32]byte
+		return len(AppendNumber(buf[:0], x))
+	case string:
+		return stringLen(x)
+	case []any:
+		n := 2
+		for i, e := range x {
+			if i > 0 {
+				n++
+			}
+			n += EncodedLen(e)
+		}
+		return n
+	case *Object:
+		n := 2
+		if x != nil {
+			for i, k := range x.keys {
+				if i > 0 {
+					n++
+				}
+				n += stringLen(k) + 1 + EncodedLen(x.vals[i])
+			}
+		}
+		return n
+	default:
+		return 4
+	}
+}
+
+func stringLen(s string) int {
+	n := 2
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+			n += 2
+		case c < 0x20:
+			n += 6
+		default:
+			n++
+		}
+	}
+	if !utf8.ValidString(s) {
+		return len(AppendString(nil, s))
+	}
+	return n
+}

@@ -102,3 +102,12 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestEncodedLen(t *testing.T) {
+	for _, s := range []string{`null`, `{"a":[1,2.5,"x\n\u0001é"],"b":{},"c":true,"d":false}`, `[]`, `"\ud83d\ude00"`, `1e+21`} {
+		v := MustParse(s)
+		if got, want := EncodedLen(v), len(Marshal(v)); got != want {
+			t.Errorf("EncodedLen(%s) = %d, want %d", s, got, want)
+		}
+	}
+}
