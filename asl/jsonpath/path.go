@@ -50,10 +50,10 @@ type segment struct {
 	names   []string
 	indexes []int
 	// slice bounds; has* say whether a bound was written
-	start, end, step       int
-	hasStart, hasEnd       bool
-	filter                 expr
-	filterSrc              string
+	start, end, step int
+	hasStart, hasEnd bool
+	filter           expr
+	filterSrc        string
 }
 
 // String returns the path as it was written.
