@@ -37,8 +37,9 @@ type Definition struct {
 	TimeoutSeconds *int64 // top level only
 	QueryLanguage  string // as written; "" when absent
 	States         map[string]*State
-	Order          []string // state names in definition order
-	Location       string   // JSON pointer of this definition ("" for the top level)
+	Order          []string      // state names in definition order
+	Location       string        // JSON pointer of this definition ("" for the top level)
+	Raw            *value.Object // the definition as written; nil when built in code
 	// ProcessorConfig of a Map ItemProcessor; zero elsewhere.
 	ProcessorMode string // "INLINE" (default) or "DISTRIBUTED"
 	ExecutionType string // "STANDARD" or "EXPRESS" for DISTRIBUTED

@@ -38,7 +38,7 @@ func Parse(text []byte) (*Definition, []Diagnostic) {
 	obj, ok := v.(*value.Object)
 	if !ok {
 		return nil, []Diagnostic{{Code: CodeSchemaValidationFailed, Location: "/",
-			Message: "Expected value of type: Object", Severity: "ERROR"}}
+			Message: "Expected value of type [OBJECT]", Severity: "ERROR"}}
 	}
 	p := &decoder{}
 	def := p.definition(obj, "")
@@ -72,7 +72,7 @@ func pointerEscape(s string) string {
 }
 
 func (p *decoder) definition(obj *value.Object, loc string) *Definition {
-	d := &Definition{Location: loc, States: map[string]*State{}}
+	d := &Definition{Location: loc, States: map[string]*State{}, Raw: obj}
 	d.Comment = p.str(obj, "Comment", loc)
 	d.StartAt = p.str(obj, "StartAt", loc)
 	d.Version = p.str(obj, "Version", loc)
@@ -83,13 +83,13 @@ func (p *decoder) definition(obj *value.Object, loc string) *Definition {
 	if sv, ok := obj.Get("States"); ok {
 		states, ok := sv.(*value.Object)
 		if !ok {
-			p.errorf(loc+"/States", "Expected value of type: Object")
+			p.errorf(loc+"/States", "Expected value of type [OBJECT]")
 		} else {
 			for name, raw := range states.All() {
 				sloc := loc + "/States/" + pointerEscape(name)
 				so, ok := raw.(*value.Object)
 				if !ok {
-					p.errorf(sloc, "Expected value of type: Object")
+					p.errorf(sloc, "Expected value of type [OBJECT]")
 					continue
 				}
 				d.States[name] = p.state(name, so, sloc)
@@ -131,12 +131,12 @@ func (p *decoder) state(name string, obj *value.Object, loc string) *State {
 	if cv, ok := obj.Get("Choices"); ok {
 		arr, ok := cv.([]any)
 		if !ok {
-			p.errorf(loc+"/Choices", "Expected value of type: Array")
+			p.errorf(loc+"/Choices", "Expected value of type [ARRAY]")
 		}
 		for i, c := range arr {
 			co, ok := c.(*value.Object)
 			if !ok {
-				p.errorf(fmt.Sprintf("%s/Choices/%d", loc, i), "Expected value of type: Object")
+				p.errorf(fmt.Sprintf("%s/Choices/%d", loc, i), "Expected value of type [OBJECT]")
 				continue
 			}
 			s.Choices = append(s.Choices, co)
@@ -157,13 +157,13 @@ func (p *decoder) state(name string, obj *value.Object, loc string) *State {
 	if bv, ok := obj.Get("Branches"); ok {
 		arr, ok := bv.([]any)
 		if !ok {
-			p.errorf(loc+"/Branches", "Expected value of type: Array")
+			p.errorf(loc+"/Branches", "Expected value of type [ARRAY]")
 		}
 		for i, b := range arr {
 			bloc := fmt.Sprintf("%s/Branches/%d", loc, i)
 			bo, ok := b.(*value.Object)
 			if !ok {
-				p.errorf(bloc, "Expected value of type: Object")
+				p.errorf(bloc, "Expected value of type [OBJECT]")
 				continue
 			}
 			s.Branches = append(s.Branches, p.definition(bo, bloc))
@@ -174,7 +174,7 @@ func (p *decoder) state(name string, obj *value.Object, loc string) *State {
 		if iv, ok := obj.Get(field); ok {
 			io, ok := iv.(*value.Object)
 			if !ok {
-				p.errorf(loc+"/"+field, "Expected value of type: Object")
+				p.errorf(loc+"/"+field, "Expected value of type [OBJECT]")
 				continue
 			}
 			s.ItemProcessor = p.definition(io, loc+"/"+field)
@@ -208,7 +208,7 @@ func (p *decoder) retriers(obj *value.Object, loc string) []Retrier {
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		p.errorf(loc+"/Retry", "Expected value of type: Array")
+		p.errorf(loc+"/Retry", "Expected value of type [ARRAY]")
 		return nil
 	}
 	out := make([]Retrier, 0, len(arr))
@@ -216,7 +216,7 @@ func (p *decoder) retriers(obj *value.Object, loc string) []Retrier {
 		rloc := fmt.Sprintf("%s/Retry/%d", loc, i)
 		ro, ok := e.(*value.Object)
 		if !ok {
-			p.errorf(rloc, "Expected value of type: Object")
+			p.errorf(rloc, "Expected value of type [OBJECT]")
 			continue
 		}
 		r := Retrier{ErrorEquals: p.strings(ro, "ErrorEquals", rloc), Comment: p.str(ro, "Comment", rloc)}
@@ -233,7 +233,7 @@ func (p *decoder) retriers(obj *value.Object, loc string) []Retrier {
 			if f, ok := v.(float64); ok {
 				r.BackoffRate = &f
 			} else {
-				p.errorf(rloc+"/BackoffRate", "Expected value of type: Number")
+				p.errorf(rloc+"/BackoffRate", "Expected value of type [NUMBER]")
 			}
 		}
 		r.JitterStrategy = p.str(ro, "JitterStrategy", rloc)
@@ -249,7 +249,7 @@ func (p *decoder) catchers(obj *value.Object, loc string) []Catcher {
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		p.errorf(loc+"/Catch", "Expected value of type: Array")
+		p.errorf(loc+"/Catch", "Expected value of type [ARRAY]")
 		return nil
 	}
 	out := make([]Catcher, 0, len(arr))
@@ -257,7 +257,7 @@ func (p *decoder) catchers(obj *value.Object, loc string) []Catcher {
 		cloc := fmt.Sprintf("%s/Catch/%d", loc, i)
 		co, ok := e.(*value.Object)
 		if !ok {
-			p.errorf(cloc, "Expected value of type: Object")
+			p.errorf(cloc, "Expected value of type [OBJECT]")
 			continue
 		}
 		c := Catcher{
@@ -280,7 +280,7 @@ func (p *decoder) str(obj *value.Object, key, loc string) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		p.errorf(loc+"/"+key, "Expected value of type: String")
+		p.errorf(loc+"/"+key, "Expected value of type [STRING]")
 	}
 	return s
 }
@@ -296,7 +296,7 @@ func (p *decoder) optString(obj *value.Object, key, loc string) OptString {
 	case string:
 		return OptString{Set: true, Value: x}
 	default:
-		p.errorf(loc+"/"+key, "Expected value of type: String")
+		p.errorf(loc+"/"+key, "Expected value of type [STRING]")
 		return OptString{}
 	}
 }
@@ -308,7 +308,7 @@ func (p *decoder) boolean(obj *value.Object, key, loc string) bool {
 	}
 	b, ok := v.(bool)
 	if !ok {
-		p.errorf(loc+"/"+key, "Expected value of type: Boolean")
+		p.errorf(loc+"/"+key, "Expected value of type [BOOLEAN]")
 	}
 	return b
 }
@@ -320,7 +320,7 @@ func (p *decoder) object(obj *value.Object, key, loc string) *value.Object {
 	}
 	o, ok := v.(*value.Object)
 	if !ok {
-		p.errorf(loc+"/"+key, "Expected value of type: Object")
+		p.errorf(loc+"/"+key, "Expected value of type [OBJECT]")
 	}
 	return o
 }
@@ -332,14 +332,14 @@ func (p *decoder) strings(obj *value.Object, key, loc string) []string {
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		p.errorf(loc+"/"+key, "Expected value of type: Array")
+		p.errorf(loc+"/"+key, "Expected value of type [ARRAY]")
 		return nil
 	}
 	out := make([]string, 0, len(arr))
 	for i, e := range arr {
 		s, ok := e.(string)
 		if !ok {
-			p.errorf(fmt.Sprintf("%s/%s/%d", loc, key, i), "Expected value of type: String")
+			p.errorf(fmt.Sprintf("%s/%s/%d", loc, key, i), "Expected value of type [STRING]")
 			continue
 		}
 		out = append(out, s)
@@ -350,7 +350,7 @@ func (p *decoder) strings(obj *value.Object, key, loc string) []string {
 func (p *decoder) integer(v any, loc string) *int64 {
 	f, ok := v.(float64)
 	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		p.errorf(loc, "Expected value of type: Integer")
+		p.errorf(loc, "Expected value of type [INTEGER]")
 		return nil
 	}
 	n := int64(f)

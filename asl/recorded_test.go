@@ -1,0 +1,148 @@
+package asl
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+const casesDir = "../conformance/testdata/cases"
+
+// recordedCase is the part of a conformance case the validator needs.
+type recordedCase struct {
+	ID               string          `json:"id"`
+	Action           string          `json:"action"`
+	Definition       json.RawMessage `json:"definition"`
+	DefinitionString *string         `json:"definitionString"`
+	StateMachineType string          `json:"stateMachineType"` // execution cases
+	Request          struct {
+		Type string `json:"type"`
+	} `json:"request"`
+	Expected struct {
+		Error    json.RawMessage `json:"error"`
+		Response json.RawMessage `json:"response"`
+	} `json:"expected"`
+}
+
+// recordedError is the expected.error of a validation case.
+type recordedError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (c *recordedCase) text() []byte {
+	if c.DefinitionString != nil {
+		return []byte(*c.DefinitionString)
+	}
+	return c.Definition
+}
+
+func loadCases(t *testing.T, kind string) []recordedCase {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(casesDir, kind, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no %s cases under %s", kind, casesDir)
+	}
+	var all []recordedCase
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cases []recordedCase
+		if err := json.Unmarshal(b, &cases); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		all = append(all, cases...)
+	}
+	return all
+}
+
+// validationResponse is a recorded ValidateStateMachineDefinition answer.
+type validationResponse struct {
+	Result      string `json:"result"`
+	Diagnostics []struct {
+		Code     string `json:"code"`
+		Location string `json:"location"`
+		Message  string `json:"message"`
+		Severity string `json:"severity"`
+	} `json:"diagnostics"`
+}
+
+func TestRecordedValidationCases(t *testing.T) {
+	passed, failed := 0, 0
+	for _, c := range loadCases(t, "validation") {
+		_, diags := Check(c.text(), ValidateOptions{Type: c.Request.Type})
+		var problem string
+		switch c.Action {
+		case "CreateStateMachine":
+			var want recordedError
+			if err := json.Unmarshal(c.Expected.Error, &want); err != nil || want.Message == "" {
+				problem = "no recorded error"
+				break
+			}
+			if !HasErrors(diags) {
+				problem = "definition accepted, want " + want.Message
+			} else if got := FormatInvalidDefinition(diags); got != want.Message {
+				problem = fmt.Sprintf("message\n got %q\nwant %q", got, want.Message)
+			}
+		case "ValidateStateMachineDefinition":
+			var want validationResponse
+			if err := json.Unmarshal(c.Expected.Response, &want); err != nil {
+				t.Fatalf("%s: %v", c.ID, err)
+			}
+			result := "OK"
+			if HasErrors(diags) {
+				result = "FAIL"
+			}
+			if result != want.Result {
+				problem = fmt.Sprintf("result %s, want %s (%v)", result, want.Result, diags)
+				break
+			}
+			if len(diags) != len(want.Diagnostics) {
+				problem = fmt.Sprintf("diagnostics %v, want %+v", diags, want.Diagnostics)
+				break
+			}
+			for i, d := range want.Diagnostics {
+				g := diags[i]
+				if g.Code != d.Code || g.Location != d.Location || g.Message != d.Message || g.Severity != d.Severity {
+					problem = fmt.Sprintf("diagnostic %d: %+v, want %+v", i, g, d)
+					break
+				}
+			}
+		default:
+			problem = "unknown action " + c.Action
+		}
+		if problem != "" {
+			failed++
+			t.Errorf("%s: %s", c.ID, problem)
+		} else {
+			passed++
+		}
+	}
+	fmt.Printf("validation cases: %d passed, %d failed\n", passed, failed)
+}
+
+// TestRecordedDefinitionsAreValid checks that no definition AWS accepted
+// (every execution and choice case) gets an ERROR diagnostic.
+func TestRecordedDefinitionsAreValid(t *testing.T) {
+	n := 0
+	for _, kind := range []string{"execution", "choice"} {
+		for _, c := range loadCases(t, kind) {
+			if len(c.Definition) == 0 && c.DefinitionString == nil {
+				continue
+			}
+			n++
+			_, diags := Check(c.text(), ValidateOptions{Type: c.StateMachineType})
+			if HasErrors(diags) {
+				t.Errorf("%s: %v", c.ID, diags)
+			}
+		}
+	}
+	fmt.Printf("recorded definitions checked: %d\n", n)
+}
