@@ -1,0 +1,174 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stepwise-run/stepwise/store"
+)
+
+func outboxRow(id string, due time.Time) store.OutboxRow {
+	return store.OutboxRow{ID: id, ExecutionARN: execARN(smARN("a"), "x"), Kind: "k-" + id, Payload: []byte("p-" + id), DueAt: due}
+}
+
+func ids[T any](rows []T, id func(T) string) []string { return arns(rows, id) }
+
+func outboxID(r store.OutboxRow) string { return r.ID }
+func inboxID(r store.InboxRow) string   { return r.ID }
+
+var outboxTests = map[string]func(*testing.T, store.Store){
+	"ListInInsertionOrder": func(t *testing.T, s store.Store) {
+		var want []string
+		for i := range 7 {
+			id := fmt.Sprintf("z%d", 6-i) // ids sort opposite to insertion
+			b := &store.Batch{Shard: i % 2, OutboxInserts: []store.OutboxRow{outboxRow(id, time.Time{}), outboxRow("timer-"+id, at(i))}}
+			mustNil(t, s.Commit(ctx(t), b), "insert")
+			want = append(want, id)
+		}
+		got := collect(t, 3, func(p store.ListParams) (*store.Page[store.OutboxRow], error) {
+			return s.ListOutbox(ctx(t), &store.ListOutboxParams{ListParams: p})
+		})
+		mustEqual(t, ids(got, outboxID), want, "non-timer rows in insertion order")
+		first := outboxRow("z6", time.Time{})
+		mustEqual(t, got[0], first, "row read back")
+		got = collect(t, 10, func(p store.ListParams) (*store.Page[store.OutboxRow], error) {
+			return s.ListOutbox(ctx(t), &store.ListOutboxParams{Shards: []int{1}, ListParams: p})
+		})
+		mustEqual(t, ids(got, outboxID), []string{"z5", "z3", "z1"}, "shard 1")
+		for _, r := range got {
+			if r.Shard != 1 {
+				t.Fatalf("row %s has shard %d", r.ID, r.Shard)
+			}
+		}
+	},
+	"DeleteOnce": func(t *testing.T, s store.Store) {
+		mustNil(t, s.Commit(ctx(t), &store.Batch{OutboxInserts: []store.OutboxRow{outboxRow("a", time.Time{}), outboxRow("b", time.Time{})}}), "insert")
+		mustNil(t, s.Commit(ctx(t), &store.Batch{OutboxDeletes: []string{"a"}}), "delete")
+		mustIs(t, s.Commit(ctx(t), &store.Batch{OutboxDeletes: []string{"a"}}), store.ErrConflict, "delete again")
+		pg, err := s.ListOutbox(ctx(t), &store.ListOutboxParams{})
+		mustNil(t, err, "list")
+		mustEqual(t, ids(pg.Items, outboxID), []string{"b"}, "remaining")
+		mustIs(t, s.Commit(ctx(t), &store.Batch{OutboxInserts: []store.OutboxRow{outboxRow("b", time.Time{})}}), store.ErrAlreadyExists, "duplicate id")
+	},
+	"ClaimDueTimers": func(t *testing.T, s store.Store) {
+		rows := []store.OutboxRow{outboxRow("t3", at(3)), outboxRow("t1", at(1)), outboxRow("t2", at(2)), outboxRow("t9", at(9)), outboxRow("task", time.Time{})}
+		rows = append(rows, outboxRow("t1b", at(1))) // same due time as t1, inserted later
+		mustNil(t, s.Commit(ctx(t), &store.Batch{OutboxInserts: rows}), "insert")
+		claim := func(now time.Time, limit int) []string {
+			t.Helper()
+			got, err := s.ClaimDueTimers(ctx(t), &store.ClaimDueTimersParams{Now: now, ClaimFor: 10 * time.Second, Limit: limit})
+			mustNil(t, err, "claim")
+			return ids(got, outboxID)
+		}
+		mustEqual(t, claim(at(0), 0), []string{}, "nothing due yet")
+		mustEqual(t, claim(at(2), 2), []string{"t1", "t1b"}, "earliest first, limited")
+		mustEqual(t, claim(at(2), 0), []string{"t2"}, "claimed timers skipped")
+		mustEqual(t, claim(at(5), 0), []string{"t3"}, "newly due")
+		mustNil(t, s.Commit(ctx(t), &store.Batch{OutboxDeletes: []string{"t1"}}), "consume t1")
+		mustEqual(t, claim(at(12), 0), []string{"t1b", "t2", "t9"}, "claims expired; t1 consumed; t3 still claimed")
+		got, err := s.ClaimDueTimers(ctx(t), &store.ClaimDueTimersParams{Now: at(100), ClaimFor: time.Second})
+		mustNil(t, err, "claim")
+		mustEqual(t, got[0], outboxRow("t1b", at(1)), "row read back")
+		_, err = s.ClaimDueTimers(ctx(t), &store.ClaimDueTimersParams{Now: at(100), Limit: -1})
+		mustIs(t, err, store.ErrInvalidArgument, "negative limit")
+	},
+	"ClaimDueTimersByShard": func(t *testing.T, s store.Store) {
+		for i := range 4 {
+			mustNil(t, s.Commit(ctx(t), &store.Batch{Shard: i, OutboxInserts: []store.OutboxRow{outboxRow(fmt.Sprintf("t%d", i), at(i))}}), "insert")
+		}
+		got, err := s.ClaimDueTimers(ctx(t), &store.ClaimDueTimersParams{Now: at(10), Shards: []int{3, 1}})
+		mustNil(t, err, "claim")
+		mustEqual(t, ids(got, outboxID), []string{"t1", "t3"}, "shards 1 and 3")
+		if got[1].Shard != 3 {
+			t.Fatalf("shard %d", got[1].Shard)
+		}
+	},
+}
+
+var inboxTests = map[string]func(*testing.T, store.Store){
+	"ListDelete": func(t *testing.T, s store.Store) {
+		a, b := execARN(smARN("a"), "a"), execARN(smARN("a"), "b")
+		var wantA []string
+		for i := range 5 {
+			arn := a
+			if i%2 == 1 {
+				arn = b
+			}
+			id := fmt.Sprintf("m%d", 9-i)
+			row := store.InboxRow{ID: id, ExecutionARN: arn, Kind: "result", Payload: []byte(id), CreatedAt: at(i)}
+			mustNil(t, s.Commit(ctx(t), &store.Batch{Shard: 2, InboxInserts: []store.InboxRow{row}}), "insert")
+			if arn == a {
+				wantA = append(wantA, id)
+			}
+		}
+		got := collect(t, 1, func(p store.ListParams) (*store.Page[store.InboxRow], error) {
+			return s.ListInbox(ctx(t), &store.ListInboxParams{ExecutionARN: a, ListParams: p})
+		})
+		mustEqual(t, ids(got, inboxID), wantA, "rows of a in insertion order")
+		mustEqual(t, got[0], store.InboxRow{ID: "m9", ExecutionARN: a, Kind: "result", Payload: []byte("m9"), CreatedAt: at(0), Shard: 2}, "row read back")
+		all := collect(t, 2, func(p store.ListParams) (*store.Page[store.InboxRow], error) {
+			return s.ListInbox(ctx(t), &store.ListInboxParams{ListParams: p})
+		})
+		mustEqual(t, ids(all, inboxID), []string{"m9", "m8", "m7", "m6", "m5"}, "all rows")
+		none, err := s.ListInbox(ctx(t), &store.ListInboxParams{Shards: []int{1}})
+		mustNil(t, err, "other shard")
+		if len(none.Items) != 0 {
+			t.Fatalf("shard 1 rows: %+v", none.Items)
+		}
+
+		mustNil(t, s.Commit(ctx(t), &store.Batch{InboxDeletes: []string{"m9", "m7"}}), "consume")
+		mustIs(t, s.Commit(ctx(t), &store.Batch{InboxDeletes: []string{"m9"}}), store.ErrConflict, "consume again")
+		got = collect(t, 10, func(p store.ListParams) (*store.Page[store.InboxRow], error) {
+			return s.ListInbox(ctx(t), &store.ListInboxParams{ExecutionARN: a, ListParams: p})
+		})
+		mustEqual(t, ids(got, inboxID), []string{"m5"}, "after consuming")
+	},
+}
+
+func activityTask(token, activity string, created int) store.ActivityTask {
+	return store.ActivityTask{TaskToken: token, ActivityARN: activityARN(activity), ExecutionARN: execARN(smARN("a"), "x"), Input: []byte(`{"t":"` + token + `"}`), CreatedAt: at(created)}
+}
+
+var activityTaskTests = map[string]func(*testing.T, store.Store){
+	"ClaimInOrder": func(t *testing.T, s store.Store) {
+		b := &store.Batch{ActivityTasks: []store.ActivityTask{activityTask("z1", "w", 1), activityTask("a2", "w", 2), activityTask("o1", "other", 0)}}
+		mustNil(t, s.Commit(ctx(t), b), "enqueue")
+		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTasks: []store.ActivityTask{activityTask("m3", "w", 3)}}), "enqueue")
+
+		want := activityTask("z1", "w", 1)
+		got, err := s.GetActivityTask(ctx(t), "z1")
+		mustNil(t, err, "get")
+		mustEqual(t, *got, want, "queued task")
+		for _, token := range []string{"z1", "a2", "m3"} {
+			got, err := s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w"), WorkerName: "worker-" + token, Now: at(10)})
+			mustNil(t, err, "claim")
+			if got.TaskToken != token || got.WorkerName != "worker-"+token || !got.ClaimedAt.Equal(at(10)) {
+				t.Fatalf("claimed %+v, want %s", got, token)
+			}
+		}
+		_, err = s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w"), Now: at(11)})
+		mustIs(t, err, store.ErrNotFound, "empty queue")
+		got, err = s.GetActivityTask(ctx(t), "a2")
+		mustNil(t, err, "get claimed")
+		want = activityTask("a2", "w", 2)
+		want.ClaimedAt, want.WorkerName = at(10), "worker-a2"
+		mustEqual(t, *got, want, "claimed task")
+
+		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTaskDeletes: []string{"a2"}}), "complete")
+		_, err = s.GetActivityTask(ctx(t), "a2")
+		mustIs(t, err, store.ErrNotFound, "completed task")
+		mustIs(t, s.Commit(ctx(t), &store.Batch{ActivityTaskDeletes: []string{"a2"}}), store.ErrConflict, "complete twice")
+		// An unclaimed task can be removed too (it expired).
+		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTaskDeletes: []string{"o1"}}), "expire")
+		_, err = s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("other"), Now: at(12)})
+		mustIs(t, err, store.ErrNotFound, "expired task is not offered")
+	},
+	"ClaimWithZeroTime": func(t *testing.T, s store.Store) {
+		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTasks: []store.ActivityTask{activityTask("t", "w", 1)}}), "enqueue")
+		_, err := s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w")})
+		mustNil(t, err, "claim")
+		_, err = s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w")})
+		mustIs(t, err, store.ErrNotFound, "claimed once")
+	},
+}
