@@ -283,7 +283,10 @@ func (p *parser) bracket() (segment, error) {
 	return s, nil
 }
 
-// quoted reads a quoted name: 'a' or "a", with backslash escapes.
+// quoted reads a quoted name: 'a' or "a". A backslash escapes the quote
+// character; any other backslash is kept as written, as AWS does: the path
+// $['Test\""Name"'] names the member "Test\\\"\"Name\"" (recorded case
+// test_escape_sequence_parsing).
 func (p *parser) quoted() (string, error) {
 	q := p.src[p.i]
 	p.i++
@@ -294,19 +297,9 @@ func (p *parser) quoted() (string, error) {
 		case c == q:
 			p.i++
 			return b.String(), nil
-		case c == '\\' && p.i+1 < len(p.src):
-			e := p.src[p.i+1]
+		case c == '\\' && p.i+1 < len(p.src) && p.src[p.i+1] == q:
+			b.WriteByte(q)
 			p.i += 2
-			switch e {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'r':
-				b.WriteByte('\r')
-			default:
-				b.WriteByte(e)
-			}
 		default:
 			b.WriteByte(c)
 			p.i++

@@ -18,6 +18,8 @@ const storeDoc = `{
   "bicycle": {"color": "red", "price": 19.95}
  },
  "expensive": 10,
+ "a\"b": 2,
+ "it's": 3,
  "a-b": {"c d": 1},
  "Test\\\"\"Name\"": "Value\"\\"
 }`
@@ -34,7 +36,9 @@ func TestEval(t *testing.T) {
 		{"$['store']['book'][-1]['price']", `22.99`, true},
 		{`$["store"].bicycle.color`, `"red"`, true},
 		{"$.a-b['c d']", `1`, true},
-		{`$['Test\\\"\"Name\"']`, `"Value\"\\"`, true},
+		{`$['Test\""Name"']`, `"Value\"\\"`, true}, // recorded case test_escape_sequence_parsing
+		{`$["a\"b"]`, `2`, true},
+		{`$['it\'s']`, `3`, true},
 		{"$.store.book[*].author", `["Nigel Rees","Evelyn Waugh","Herman Melville","J. R. R. Tolkien"]`, false},
 		{"$.store.book.*.price", `[8.95,12.99,8.99,22.99]`, false},
 		{"$..author", `["Nigel Rees","Evelyn Waugh","Herman Melville","J. R. R. Tolkien"]`, false},
