@@ -144,5 +144,53 @@ func TestRecordedDefinitionsAreValid(t *testing.T) {
 			}
 		}
 	}
+	for _, c := range loadAPICases(t) {
+		for i, st := range c.Steps {
+			if (st.Action != "CreateStateMachine" && st.Action != "UpdateStateMachine") || st.ExpectError {
+				continue
+			}
+			var text string
+			if err := json.Unmarshal(st.Request["definition"], &text); err != nil {
+				continue // no definition, or a reference to another step
+			}
+			var typ string
+			_ = json.Unmarshal(st.Request["type"], &typ)
+			n++
+			if _, diags := Check([]byte(text), ValidateOptions{Type: typ}); HasErrors(diags) {
+				t.Errorf("%s step %d: %v", c.ID, i, diags)
+			}
+		}
+	}
 	fmt.Printf("recorded definitions checked: %d\n", n)
+}
+
+// apiCase is the part of an api conformance case that holds definitions.
+type apiCase struct {
+	ID    string `json:"id"`
+	Steps []struct {
+		Action      string                     `json:"action"`
+		Request     map[string]json.RawMessage `json:"request"`
+		ExpectError bool                       `json:"expectError"`
+	} `json:"steps"`
+}
+
+func loadAPICases(t *testing.T) []apiCase {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(casesDir, "api", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []apiCase
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cases []apiCase
+		if err := json.Unmarshal(b, &cases); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		all = append(all, cases...)
+	}
+	return all
 }

@@ -2,7 +2,6 @@ package asl
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/stepwise-run/stepwise/value"
@@ -356,14 +355,4 @@ func setOf(names ...string) map[string]bool {
 		m[n] = true
 	}
 	return m
-}
-
-// sortedKeys returns the keys of m in order, for messages.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
