@@ -150,3 +150,12 @@ func MustParse(s string) any {
 	}
 	return v
 }
+
+// Raw renders v for error messages as AWS does: a string as its bare text,
+// anything else as compact JSON.
+func Raw(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return String(v)
+}
