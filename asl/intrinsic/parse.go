@@ -272,6 +272,7 @@ func (p *parser) pathArg() (arg, error) {
 		p.i++
 	}
 done:
+	p.i = min(p.i, len(p.src)) // a trailing backslash in a quote steps past the end
 	text := p.src[start:p.i]
 	path, err := jsonpath.Parse(text)
 	if err != nil {

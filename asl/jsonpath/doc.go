@@ -11,10 +11,11 @@
 //     slices ([1:5], [:1], [-2:], [::2]), unions ([0,2] and ['a','b']), deep
 //     scan (..), and filters ([?(@.a >= 5)], [?(@.a)], with ==, !=, <, <=,
 //     >, >=, =~ /regex/, in, nin, !, && and ||) are accepted.
-//   - A trailing .length() function is accepted, as Jayway accepts it: it
-//     gives the length of an array or string or the member count of an
-//     object. Other Jayway functions (min, max, sum, …) are rejected; AWS's
-//     documentation lists none of them.
+//   - A trailing function call such as .length() or .sum() parses, so a
+//     definition using one is valid, but it matches nothing: AWS does not
+//     evaluate Jayway's functions ("$.Jobs.sum()" on a numeric array fails
+//     with "could not be found in the input", and the Developer Guide says
+//     functions such as length() are not supported).
 //   - A path is definite when it has only names and single indexes
 //     (IsDefinite). A definite path yields one value or a NotFoundError
 //     whose text is Jayway's ("No results for path: $['a']", "Missing

@@ -3,7 +3,6 @@ package jsonpath
 import (
 	"fmt"
 	"math"
-	"unicode/utf8"
 
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -23,24 +22,20 @@ func (e *NotFoundError) Error() string { return e.Msg }
 //
 // A definite path returns the value it identifies or a *NotFoundError. An
 // indefinite path returns a []any of its matches in document order,
-// possibly empty; it never fails. A trailing .length() returns the length
-// of the value (or the number of matches of an indefinite path).
+// possibly empty; it never fails. A path ending in a function call
+// (".length()") matches nothing, as on AWS: it returns a *NotFoundError.
 func (p *Path) Eval(doc any) (any, error) {
+	if p.fn != "" {
+		return nil, p.noResults()
+	}
 	if p.definite {
 		v, ok := p.lookup(doc)
 		if !ok {
 			return nil, p.notFound(doc)
 		}
-		if p.length {
-			return lengthOf(p, v)
-		}
 		return v, nil
 	}
-	out := p.collect(doc, doc, make([]any, 0, 4))
-	if p.length {
-		return float64(len(out)), nil
-	}
-	return out, nil
+	return p.collect(doc, doc, make([]any, 0, 4)), nil
 }
 
 // Lookup returns the value a definite path identifies in doc and whether
@@ -51,22 +46,10 @@ func (p *Path) Lookup(doc any) (any, bool) {
 	if err != nil {
 		return nil, false
 	}
-	if !p.definite && !p.length {
+	if !p.definite {
 		return v, len(v.([]any)) > 0
 	}
 	return v, true
-}
-
-func lengthOf(p *Path, v any) (any, error) {
-	switch x := v.(type) {
-	case []any:
-		return float64(len(x)), nil
-	case *value.Object:
-		return float64(x.Len()), nil
-	case string:
-		return float64(utf8.RuneCountInString(x)), nil
-	}
-	return nil, &NotFoundError{Path: p, Msg: fmt.Sprintf("Invalid function: length() cannot be applied to %s", value.TypeName(v))}
 }
 
 // lookup walks a definite path without allocating.
@@ -150,7 +133,7 @@ func (p *Path) notFound(doc any) error {
 }
 
 func (p *Path) noResults() error {
-	return &NotFoundError{Path: p, Msg: "No results for path: " + p.normalized(len(p.segs), false)}
+	return &NotFoundError{Path: p, Msg: "No results for path: " + p.Normalized()}
 }
 
 // javaClass names the Java class Jackson would decode v into, for messages

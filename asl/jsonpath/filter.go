@@ -60,6 +60,9 @@ func (o operand) value(cur, root any) (any, bool) {
 	if o.path == nil {
 		return o.lit, true
 	}
+	if o.path.fn != "" {
+		return nil, false // functions match nothing, as on AWS
+	}
 	doc := root
 	if o.current {
 		doc = cur
@@ -379,10 +382,10 @@ func (p *parser) subPath() (operand, error) {
 	current := p.peek() == '@'
 	start := p.i
 	p.i++
-	segs, length, err := p.segments(true)
+	segs, fn, err := p.segments(true)
 	if err != nil {
 		return operand{}, err
 	}
-	sub := &Path{src: p.src[start:p.i], segs: segs, length: length, definite: definite(segs)}
+	sub := &Path{src: p.src[start:p.i], segs: segs, fn: fn, definite: definite(segs)}
 	return operand{path: sub, current: current}, nil
 }

@@ -89,7 +89,7 @@ func (p *parser) path() (*Path, error) {
 		path.root = Variable
 		path.variable = name
 	}
-	segs, length, err := p.segments(false)
+	segs, fn, err := p.segments(false)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (p *parser) path() (*Path, error) {
 		return nil, p.errorf("unexpected %q", p.src[p.i])
 	}
 	path.segs = segs
-	path.length = length
+	path.fn = fn
 	path.definite = definite(segs)
 	return path, nil
 }
@@ -131,7 +131,8 @@ func definite(segs []segment) bool {
 
 // segments parses the steps after a root. In a filter (inFilter) a step
 // ends at white space or an operator character.
-func (p *parser) segments(inFilter bool) ([]segment, bool, error) {
+// It also returns the name of a trailing function call, if any.
+func (p *parser) segments(inFilter bool) ([]segment, string, error) {
 	var segs []segment
 	for !p.eof() {
 		c := p.peek()
@@ -152,7 +153,7 @@ func (p *parser) segments(inFilter bool) ([]segment, bool, error) {
 				s = segment{kind: segName, name: name}
 			}
 			if err != nil {
-				return nil, false, err
+				return nil, "", err
 			}
 			s.deep = true
 			segs = append(segs, s)
@@ -165,32 +166,42 @@ func (p *parser) segments(inFilter bool) ([]segment, bool, error) {
 			}
 			name, err := p.dotName(inFilter)
 			if err != nil {
-				return nil, false, err
+				return nil, "", err
 			}
 			if p.peek() == '(' {
-				if name != "length" || !strings.HasPrefix(p.src[p.i:], "()") {
-					return nil, false, p.errorf("unsupported function %q", name)
+				if !strings.HasPrefix(p.src[p.i:], "()") || !isFunctionName(name) {
+					return nil, "", p.errorf("invalid function call %q", name)
 				}
 				p.i += 2
 				if !p.eof() && !(inFilter && p.atFilterStop()) {
-					return nil, false, p.errorf("a function must end the path")
+					return nil, "", p.errorf("a function must end the path")
 				}
-				return segs, true, nil
+				return segs, name, nil
 			}
 			segs = append(segs, segment{kind: segName, name: name})
 		case c == '[':
 			s, err := p.bracket()
 			if err != nil {
-				return nil, false, err
+				return nil, "", err
 			}
 			segs = append(segs, s)
 		case inFilter:
-			return segs, false, nil
+			return segs, "", nil
 		default:
-			return nil, false, p.errorf("unexpected %q", c)
+			return nil, "", p.errorf("unexpected %q", c)
 		}
 	}
-	return segs, false, nil
+	return segs, "", nil
+}
+
+func isFunctionName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (p *parser) atFilterStop() bool {

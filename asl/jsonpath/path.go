@@ -24,7 +24,7 @@ type Path struct {
 	root     Root
 	variable string
 	segs     []segment
-	length   bool // trailing .length()
+	fn       string // a trailing function call, e.g. "length"; never matches
 	definite bool
 }
 
@@ -70,25 +70,25 @@ func (p *Path) Variable() string { return p.variable }
 func (p *Path) IsDefinite() bool { return p.definite }
 
 // IsRoot reports whether the path is just its root ("$", "$$" or "$name").
-func (p *Path) IsRoot() bool { return len(p.segs) == 0 && !p.length }
+func (p *Path) IsRoot() bool { return len(p.segs) == 0 && p.fn == "" }
 
 // IsReference reports whether the path is a reference path in the sense of
 // the States Language: it identifies a single node using only names and
 // indexes (no wildcards, slices, unions, filters, deep scans or functions).
-func (p *Path) IsReference() bool { return p.definite && !p.length }
+func (p *Path) IsReference() bool { return p.definite && p.fn == "" }
 
 // Normalized returns the path in Jayway's canonical form, e.g.
 // "$['a']['b'][0]", as AWS quotes it in error messages.
-func (p *Path) Normalized() string { return p.normalized(len(p.segs), p.length) }
+func (p *Path) Normalized() string { return p.normalized(len(p.segs), true) }
 
-func (p *Path) normalized(n int, withLength bool) string {
+func (p *Path) normalized(n int, withFn bool) string {
 	var b strings.Builder
 	b.WriteString(p.rootText())
 	for _, s := range p.segs[:n] {
 		s.appendNormalized(&b)
 	}
-	if withLength {
-		b.WriteString(".length()")
+	if withFn && p.fn != "" {
+		b.WriteString("." + p.fn + "()")
 	}
 	return b.String()
 }
