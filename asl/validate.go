@@ -13,6 +13,11 @@ type ValidateOptions struct {
 	// Express. Express machines refuse the .waitForTaskToken and .sync
 	// service integration patterns.
 	Type string
+	// Warnings adds the WARNING diagnostics (NO_DOLLAR, NO_PATH,
+	// PASS_RESULT_IS_STATIC) that ValidateStateMachineDefinition returns
+	// when asked for severity WARNING. They never make a definition
+	// invalid.
+	Warnings bool
 }
 
 // Check parses and validates a definition: Parse followed by Validate. It

@@ -1,9 +1,11 @@
 package asl
 
 import (
+	"errors"
 	"math"
 	"strings"
 
+	"github.com/stepwise-run/stepwise/asl/payload"
 	"github.com/stepwise-run/stepwise/value"
 )
 
@@ -114,6 +116,8 @@ func (v *validator) state(s *State) {
 	}
 	if jsonata {
 		v.jsonataFields(s)
+	} else if v.opts.Warnings {
+		v.warnings(s)
 	}
 }
 
@@ -237,22 +241,46 @@ func (v *validator) resultPath(p, loc string) {
 
 // template checks a JSONPath payload template: every key ending in ".$"
 // must hold a path or an intrinsic function call. The message is AWS's
-// (recorded), located at the object holding the key.
+// (recorded), located at the object holding the key. Every bad key is
+// reported; then, when the walk found nothing, the template is compiled
+// with asl/payload so that whatever the engine would refuse is reported
+// here too.
 func (v *validator) template(t any, loc string) {
+	before := len(v.diags)
+	v.templateKeys(t, loc)
+	if len(v.diags) > before {
+		return
+	}
+	field := loc[strings.LastIndexByte(loc, '/')+1:]
+	if _, err := payload.Compile(t, field); err != nil {
+		var ce *payload.CompileError
+		if errors.As(err, &ce) {
+			parent := ce.Pointer[:max(strings.LastIndexByte(ce.Pointer, '/'), 0)]
+			v.schema(loc+parent, "%s", ce.Msg)
+		} else {
+			v.schema(loc, "%s", err.Error())
+		}
+	}
+}
+
+func (v *validator) templateKeys(t any, loc string) {
 	switch x := t.(type) {
 	case *value.Object:
 		for k, val := range x.All() {
 			if strings.HasSuffix(k, ".$") && len(k) > 2 {
-				if !validDynamicValue(val) {
+				if _, isString := val.(string); !isString {
+					// The wording asl/payload uses; AWS's is not recorded.
+					v.schema(loc, "The value for the field '%s' must be a STRING that contains a JSONPath or an intrinsic function call, but was %s", k, value.TypeName(val))
+				} else if !validDynamicValue(val) {
 					v.schema(loc, "The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call", k)
 				}
 				continue
 			}
-			v.template(val, at(loc, k))
+			v.templateKeys(val, at(loc, k))
 		}
 	case []any:
 		for i, e := range x {
-			v.template(e, atIndex(loc, i))
+			v.templateKeys(e, atIndex(loc, i))
 		}
 	}
 }

@@ -211,7 +211,7 @@ func TestValidatePayloadTemplates(t *testing.T) {
 		{"nested keys", one(`{"Type":"Pass","End":true,"Parameters":{"a":{"b":[{"c.$":"nope"}],"ok.$":"$.x","f.$":"States.Format('{}', $.a)"}}}`), ValidateOptions{},
 			[]d{{svf, "/States/A/Parameters/a/b/0", "The value for the field 'c.$' must be a valid JSONPath or a valid intrinsic function call"}}},
 		{"non-string value", one(`{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"ResultSelector":{"x.$":1}}`), ValidateOptions{},
-			[]d{{svf, "/States/A/ResultSelector", "The value for the field 'x.$' must be a valid JSONPath or a valid intrinsic function call"}}},
+			[]d{{svf, "/States/A/ResultSelector", "The value for the field 'x.$' must be a STRING that contains a JSONPath or an intrinsic function call, but was number"}}},
 		{"context and variables", one(`{"Type":"Pass","End":true,"Parameters":{"t.$":"$$.Task.Token","v.$":"$myVar.a"}}`), ValidateOptions{}, nil},
 		{"Assign names", one(`{"Type":"Pass","End":true,"Assign":{"states":1,"9x":2,"ok":3,"p.$":"$.a","q.$":"a"}}`), ValidateOptions{},
 			[]d{{svf, "/States/A/Assign", "The variable name 'states' is reserved"},
@@ -378,4 +378,35 @@ func FuzzCheck(f *testing.F) {
 		}
 		FormatInvalidDefinition(diags)
 	})
+}
+
+func TestValidateWarnings(t *testing.T) {
+	def := one(`{"Type":"Pass","End":true,"Parameters":{"a":"$.x","b.$":"$.y","c":{"d":"States.UUID()"}},"Result":{"r":"$.z"}}`)
+	_, diags := Check([]byte(def), ValidateOptions{})
+	if len(diags) != 0 {
+		t.Fatalf("warnings without ValidateOptions.Warnings: %v", diags)
+	}
+	_, diags = Check([]byte(def), ValidateOptions{Warnings: true})
+	var got []d
+	for _, g := range diags {
+		if g.Severity != SeverityWarning {
+			t.Errorf("severity of %v", g)
+		}
+		got = append(got, d{g.Code, g.Location, g.Message})
+	}
+	want := []d{
+		{CodeNoDollar, "/States/A/Parameters", "The value for the field 'a' looks like a JSONPath or an intrinsic function call, but the field name does not end with '.$'"},
+		{CodeNoDollar, "/States/A/Parameters/c", "The value for the field 'd' looks like a JSONPath or an intrinsic function call, but the field name does not end with '.$'"},
+		{CodePassResultIsStatic, "/States/A/Result", "The field 'Result' is static: the paths and intrinsic function calls in it are not evaluated"},
+	}
+	if !equalDiags(got, want) {
+		t.Errorf("got %s\nwant %s", fmtDiags(got), fmtDiags(want))
+	}
+	if HasErrors(diags) {
+		t.Error("warnings make the definition invalid")
+	}
+	_, diags = Check([]byte(one(`{"Type":"Fail","Error":"$.e"}`)), ValidateOptions{Warnings: true})
+	if len(diags) != 1 || diags[0].Code != CodeNoPath || diags[0].Location != "/States/A/Error" {
+		t.Errorf("NO_PATH: %v", diags)
+	}
 }
