@@ -1,8 +1,10 @@
 package asl
 
 import (
+	"errors"
 	"strings"
 
+	"github.com/stepwise-run/stepwise/asl/choice"
 	"github.com/stepwise-run/stepwise/value"
 )
 
@@ -63,8 +65,12 @@ func (v *validator) choice(s *State, jsonata bool) {
 		rloc := atIndex(cloc, i)
 		if jsonata {
 			v.jsonataChoiceRule(rule, rloc)
-		} else {
-			v.choiceRule(rule, rloc, true)
+			continue
+		}
+		before := len(v.diags)
+		v.choiceRule(rule, rloc, true)
+		if len(v.diags) == before {
+			v.compileChoiceRule(rule, rloc)
 		}
 	}
 }
@@ -218,5 +224,26 @@ func (v *validator) operand(op string, operand any, loc string) {
 		} else if checkPath(s) != nil {
 			v.schema(loc, "The value for the field '%s' must be a valid JSONPath", op)
 		}
+	}
+}
+
+// compileChoiceRule compiles a rule the walk found no fault in with
+// asl/choice, so that whatever the engine would refuse is reported here
+// too. Assign is validated by the walk and left out of the compiled copy.
+func (v *validator) compileChoiceRule(rule *value.Object, loc string) {
+	r := rule
+	if rule.Has("Assign") {
+		r = rule.Copy()
+		r.Delete("Assign")
+	}
+	_, err := choice.Compile(r)
+	if err == nil {
+		return
+	}
+	var ce *choice.Error
+	if errors.As(err, &ce) {
+		v.schema(loc+ce.Pointer, "%s", ce.Msg)
+	} else {
+		v.schema(loc, "%s", err.Error())
 	}
 }
