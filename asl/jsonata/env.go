@@ -1,0 +1,159 @@
+package jsonata
+
+import (
+	"context"
+	"time"
+)
+
+// Env supplies variables, functions, a clock, randomness and limits from
+// outside an expression. A nil *Env is valid and means "nothing supplied,
+// default limits".
+type Env struct {
+	// Lookup resolves variables by name without the '$' (for example
+	// "states"). It is consulted after the expression's own bindings.
+	Lookup func(name string) (any, bool)
+	// Functions adds or overrides functions by name without the '$'. A nil
+	// entry removes a built-in function, so that calling it fails as
+	// calling an unknown function does (T1006).
+	Functions map[string]*Function
+	// Now is the clock read once per Eval for $now() and $millis(), as
+	// jsonata-js does. When nil, calling $now() or $millis() fails with
+	// U1004, so that a pure caller never reads the wall clock by accident.
+	Now func() time.Time
+	// Random is the source for $random() and $shuffle(). When nil, calling
+	// them fails with U1004-style error U1006. It must be safe for
+	// concurrent use if the Env is shared between goroutines.
+	Random RandomSource
+	// Limits bounds evaluation; zero fields take defaults.
+	Limits Limits
+}
+
+// RandomSource supplies uniformly distributed 64-bit values. A
+// *math/rand/v2.Rand satisfies it.
+type RandomSource interface {
+	Uint64() uint64
+}
+
+// Limits bounds the work one evaluation may do.
+type Limits struct {
+	// MaxDepth is the maximum nesting of evaluation (each sub-expression
+	// and each non-tail function call adds to it). Exceeding it fails with
+	// U1001 instead of overflowing the Go stack. Default DefaultMaxDepth.
+	MaxDepth int
+	// MaxSteps is the maximum number of evaluation steps (sub-expression
+	// evaluations, plus one per element of the sequences built by range
+	// operators and loops). Exceeding it fails with U1002. Default
+	// DefaultMaxSteps.
+	MaxSteps int64
+}
+
+const (
+	// DefaultMaxDepth is the default evaluation depth limit.
+	DefaultMaxDepth = 2000
+	// DefaultMaxSteps is the default work budget.
+	DefaultMaxSteps = 50_000_000
+	// ctxCheckInterval is how many steps pass between checks of ctx.Done.
+	ctxCheckInterval = 1024
+)
+
+// frame is a scope of variable bindings.
+type frame struct {
+	parent *frame
+	names  []string
+	vals   []any
+}
+
+func newFrame(parent *frame) *frame {
+	return &frame{parent: parent}
+}
+
+func (f *frame) bind(name string, v any) {
+	for i, n := range f.names {
+		if n == name {
+			f.vals[i] = v
+			return
+		}
+	}
+	f.names = append(f.names, name)
+	f.vals = append(f.vals, v)
+}
+
+func (f *frame) lookup(name string) (any, bool) {
+	for fr := f; fr != nil; fr = fr.parent {
+		for i, n := range fr.names {
+			if n == name {
+				return fr.vals[i], true
+			}
+		}
+	}
+	return nil, false
+}
+
+// evaluator carries the state of one Eval call.
+type evaluator struct {
+	ctx      context.Context
+	env      *Env
+	depth    int
+	maxDepth int
+	steps    int64
+	maxSteps int64
+	now      time.Time
+	hasNow   bool
+}
+
+func newEvaluator(ctx context.Context, env *Env) *evaluator {
+	ev := &evaluator{ctx: ctx, env: env, maxDepth: DefaultMaxDepth, maxSteps: DefaultMaxSteps}
+	if env != nil {
+		if env.Limits.MaxDepth > 0 {
+			ev.maxDepth = env.Limits.MaxDepth
+		}
+		if env.Limits.MaxSteps > 0 {
+			ev.maxSteps = env.Limits.MaxSteps
+		}
+		if env.Now != nil {
+			ev.now = env.Now()
+			ev.hasNow = true
+		}
+	}
+	return ev
+}
+
+// charge adds n steps of work and checks the budget and the context.
+func (ev *evaluator) charge(n int64) error {
+	before := ev.steps
+	ev.steps += n
+	if ev.steps > ev.maxSteps {
+		return newError("U1002", -1, "")
+	}
+	if before/ctxCheckInterval != ev.steps/ctxCheckInterval {
+		if err := ev.ctx.Err(); err != nil {
+			return newError("U1003", -1, "").with("message", err.Error())
+		}
+	}
+	return nil
+}
+
+// lookupVar resolves a variable: local frames, then the root binding $$,
+// then Env.Lookup, then functions.
+func (ev *evaluator) lookupVar(name string, env *frame) (any, bool) {
+	if v, ok := env.lookup(name); ok {
+		return v, true
+	}
+	if ev.env != nil {
+		if ev.env.Lookup != nil {
+			if v, ok := ev.env.Lookup(name); ok {
+				return v, true
+			}
+		}
+		if f, ok := ev.env.Functions[name]; ok {
+			if f == nil {
+				return Undefined{}, false
+			}
+			return f, true
+		}
+	}
+	if f, ok := builtins[name]; ok {
+		return f, true
+	}
+	return Undefined{}, false
+}

@@ -1,0 +1,479 @@
+package jsonata
+
+import (
+	"math"
+
+	"github.com/stepwise-run/stepwise/value"
+)
+
+func fnBoolean(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	if err := checkNumbers(v); err != nil {
+		return nil, err
+	}
+	b, _ := toBoolean(v)
+	return b, nil
+}
+
+// checkNumbers raises D1001 for infinite numbers, as isNumeric would.
+func checkNumbers(v any) error {
+	if f, ok := v.(float64); ok && math.IsInf(f, 0) {
+		return errv("D1001", f)
+	}
+	return nil
+}
+
+func fnNot(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	if err := checkNumbers(v); err != nil {
+		return nil, err
+	}
+	b, _ := toBoolean(v)
+	return !b, nil
+}
+
+// hofArgs builds the arguments for a function passed to a higher-order
+// function: the value, then the index/key and the whole collection if the
+// function takes them.
+func hofArgs(fn any, v, i, all any) []any {
+	n := arity(fn)
+	args := []any{v}
+	if n >= 2 {
+		args = append(args, i)
+	}
+	if n >= 3 {
+		args = append(args, all)
+	}
+	return args
+}
+
+func fnMap(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	items, _ := asArray(v)
+	fn := arg(args, 1)
+	result := newSeq(len(items))
+	for i, it := range items {
+		r, err := c.apply(fn, hofArgs(fn, it, float64(i), v))
+		if err != nil {
+			return nil, err
+		}
+		if !isUndef(r) {
+			result.items = append(result.items, r)
+		}
+	}
+	return result, nil
+}
+
+func fnFilter(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	items, _ := asArray(v)
+	fn := arg(args, 1)
+	result := newSeq(0)
+	for i, it := range items {
+		r, err := c.apply(fn, hofArgs(fn, it, float64(i), v))
+		if err != nil {
+			return nil, err
+		}
+		if b, _ := toBoolean(r); b {
+			result.items = append(result.items, it)
+		}
+	}
+	return result, nil
+}
+
+func fnSingle(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	items, _ := asArray(v)
+	fn := arg(args, 1)
+	found := false
+	var result any = Undefined{}
+	for i, it := range items {
+		ok := true
+		if !isUndef(fn) {
+			r, err := c.apply(fn, hofArgs(fn, it, float64(i), v))
+			if err != nil {
+				return nil, err
+			}
+			ok, _ = toBoolean(r)
+		}
+		if ok {
+			if found {
+				return nil, newError("D3138", -1, "").with("index", float64(i))
+			}
+			result = it
+			found = true
+		}
+	}
+	if !found {
+		return nil, newError("D3139", -1, "")
+	}
+	return result, nil
+}
+
+func fnZip(c *call, args []any) (any, error) {
+	result := []any{}
+	if len(args) == 0 {
+		return result, nil
+	}
+	length := math.MaxInt
+	for _, a := range args {
+		items, ok := asArray(a)
+		if !ok {
+			length = 0
+			break
+		}
+		length = min(length, len(items))
+	}
+	for i := 0; i < length; i++ {
+		t := make([]any, len(args))
+		for j, a := range args {
+			items, _ := asArray(a)
+			t[j] = items[i]
+		}
+		result = append(result, t)
+	}
+	return result, nil
+}
+
+func fnReduce(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	items, _ := asArray(v)
+	fn := arg(args, 1)
+	n := arity(fn)
+	if n < 2 {
+		return nil, newError("D3050", -1, "").with("index", 1.0)
+	}
+	init := arg(args, 2)
+	var result any
+	index := 0
+	if isUndef(init) && len(items) > 0 {
+		result = items[0]
+		index = 1
+	} else {
+		result = init
+	}
+	for ; index < len(items); index++ {
+		a := []any{result, items[index]}
+		if n >= 3 {
+			a = append(a, float64(index))
+		}
+		if n >= 4 {
+			a = append(a, v)
+		}
+		r, err := c.apply(fn, a)
+		if err != nil {
+			return nil, err
+		}
+		result = r
+	}
+	return result, nil
+}
+
+func fnSift(c *call, args []any) (any, error) {
+	o, ok := arg(args, 0).(*value.Object)
+	if !ok {
+		return Undefined{}, nil
+	}
+	fn := arg(args, 1)
+	result := value.NewObject(0)
+	for k, e := range o.All() {
+		r, err := c.apply(fn, hofArgs(fn, e, k, o))
+		if err != nil {
+			return nil, err
+		}
+		if b, _ := toBoolean(r); b {
+			result.Set(k, e)
+		}
+	}
+	if result.Len() == 0 {
+		return Undefined{}, nil
+	}
+	return result, nil
+}
+
+func keysOf(v any) []string {
+	if items, ok := asArray(v); ok {
+		seen := map[string]bool{}
+		var out []string
+		for _, it := range items {
+			for _, k := range keysOf(it) {
+				if !seen[k] {
+					seen[k] = true
+					out = append(out, k)
+				}
+			}
+		}
+		return out
+	}
+	if o, ok := v.(*value.Object); ok {
+		return o.Keys()
+	}
+	return nil
+}
+
+func fnKeys(c *call, args []any) (any, error) {
+	ks := keysOf(arg(args, 0))
+	result := newSeq(len(ks))
+	for _, k := range ks {
+		result.items = append(result.items, k)
+	}
+	return result, nil
+}
+
+func fnLookup(c *call, args []any) (any, error) {
+	key, _ := arg(args, 1).(string)
+	return lookupField(arg(args, 0), key), nil
+}
+
+func fnAppend(c *call, args []any) (any, error) {
+	return appendValues(arg(args, 0), arg(args, 1)), nil
+}
+
+func fnExists(c *call, args []any) (any, error) {
+	return !isUndef(arg(args, 0)), nil
+}
+
+func spread(v any) any {
+	if items, ok := asArray(v); ok {
+		var result any = newSeq(0)
+		for _, it := range items {
+			result = appendValues(result, spread(it))
+		}
+		return result
+	}
+	if o, ok := v.(*value.Object); ok {
+		result := newSeq(o.Len())
+		for k, e := range o.All() {
+			one := value.NewObject(1)
+			one.Set(k, e)
+			result.items = append(result.items, one)
+		}
+		return result
+	}
+	return v
+}
+
+func fnSpread(c *call, args []any) (any, error) {
+	return spread(arg(args, 0)), nil
+}
+
+func fnMerge(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	items, _ := asArray(v)
+	result := value.NewObject(0)
+	for _, it := range items {
+		if o, ok := it.(*value.Object); ok {
+			for k, e := range o.All() {
+				result.Set(k, e)
+			}
+		}
+	}
+	return result, nil
+}
+
+func fnReverse(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	items, _ := asArray(v)
+	if len(items) <= 1 {
+		return v, nil
+	}
+	out := make([]any, len(items))
+	for i, it := range items {
+		out[len(items)-1-i] = it
+	}
+	return out, nil
+}
+
+func fnEach(c *call, args []any) (any, error) {
+	o, _ := arg(args, 0).(*value.Object)
+	fn := arg(args, 1)
+	result := newSeq(o.Len())
+	for k, e := range o.All() {
+		r, err := c.apply(fn, hofArgs(fn, e, k, o))
+		if err != nil {
+			return nil, err
+		}
+		if !isUndef(r) {
+			result.items = append(result.items, r)
+		}
+	}
+	return result, nil
+}
+
+func fnError(c *call, args []any) (any, error) {
+	msg, _ := arg(args, 0).(string)
+	if msg == "" {
+		msg = "$error() function evaluated"
+	}
+	return nil, newError("D3137", -1, "").with("message", msg)
+}
+
+func fnAssert(c *call, args []any) (any, error) {
+	cond, _ := arg(args, 0).(bool)
+	if !cond {
+		msg, _ := arg(args, 1).(string)
+		if msg == "" {
+			msg = "$assert() statement failed"
+		}
+		return nil, newError("D3141", -1, "").with("message", msg)
+	}
+	return Undefined{}, nil
+}
+
+func fnType(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	switch x := v.(type) {
+	case Undefined:
+		return Undefined{}, nil
+	case nil:
+		return "null", nil
+	case float64:
+		if math.IsInf(x, 0) {
+			return nil, errv("D1001", x)
+		}
+		if math.IsNaN(x) {
+			return "object", nil
+		}
+		return "number", nil
+	case string:
+		return "string", nil
+	case bool:
+		return "boolean", nil
+	case *lambda, *Function, *regexLit:
+		return "function", nil
+	}
+	if isArray(v) {
+		return "array", nil
+	}
+	return "object", nil
+}
+
+func fnSort(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	items, _ := asArray(v)
+	if len(items) <= 1 {
+		return v, nil
+	}
+	fn := arg(args, 1)
+	var swap func(a, b any) (bool, error)
+	if isUndef(fn) {
+		_, nums, err := arrayOfNumbers(v)
+		if err != nil {
+			return nil, err
+		}
+		strs := true
+		for _, it := range items {
+			if _, ok := it.(string); !ok {
+				strs = false
+			}
+		}
+		if !nums && !strs {
+			return nil, newError("D3070", -1, "").with("index", 1.0)
+		}
+		swap = func(a, b any) (bool, error) {
+			if x, ok := a.(float64); ok {
+				return x > b.(float64), nil
+			}
+			return compareStrings(a.(string), b.(string)) > 0, nil
+		}
+	} else {
+		swap = func(a, b any) (bool, error) {
+			r, err := c.apply(fn, []any{a, b})
+			if err != nil {
+				return false, err
+			}
+			return jsTruthy(r), nil
+		}
+	}
+	return mergeSort(v, swap)
+}
+
+func fnShuffle(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	items, _ := asArray(v)
+	if len(items) <= 1 {
+		return v, nil
+	}
+	if c.ev.env == nil || c.ev.env.Random == nil {
+		return nil, newError("U1004", -1, "")
+	}
+	result := make([]any, len(items))
+	for i, it := range items {
+		j := int(math.Floor(randomFloat(c.ev.env.Random) * float64(i+1)))
+		if i != j {
+			result[i] = result[j]
+		}
+		result[j] = it
+	}
+	return result, nil
+}
+
+func fnDistinct(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	items, ok := asArray(v)
+	if !ok || len(items) <= 1 {
+		return v, nil
+	}
+	var results []any
+	for _, it := range items {
+		dup := false
+		for _, r := range results {
+			if deepEqual(it, r) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			results = append(results, it)
+		}
+	}
+	if isSequence(v) {
+		return &seq{items: results, sequence: true}, nil
+	}
+	return results, nil
+}
+
+func fnClone(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	s, err := stringify(v)
+	if err != nil {
+		return nil, err
+	}
+	return value.ParseString(s)
+}

@@ -1,0 +1,105 @@
+package jsonata
+
+import (
+	"context"
+)
+
+// Expr is a compiled JSONata expression. It is immutable and safe for
+// concurrent use.
+type Expr struct {
+	src string
+	ast *node
+}
+
+// Compile parses an expression once. Syntax errors are *Error values with
+// jsonata-js's codes (S0xxx).
+func Compile(expr string) (*Expr, error) {
+	ast, err := parse(expr)
+	if err != nil {
+		return nil, err
+	}
+	markAll(ast)
+	return &Expr{src: expr, ast: ast}, nil
+}
+
+// String returns the source of the expression.
+func (e *Expr) String() string { return e.src }
+
+// Eval evaluates the expression against input, a value in the value model
+// (use Undefined{} for no input). defined is false when the result is
+// JSONata's undefined. A function value returned as the result is a
+// *Function or another function type the caller can detect with
+// IsFunction. Errors are *Error values.
+func (e *Expr) Eval(ctx context.Context, input any, env *Env) (result any, defined bool, err error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if env != nil {
+		for _, f := range env.Functions {
+			if f != nil {
+				if err := f.prepare(); err != nil {
+					return nil, false, err
+				}
+			}
+		}
+	}
+	ev := newEvaluator(ctx, env)
+	root := &frame{names: []string{"$"}, vals: []any{input}}
+	if xs, ok := input.([]any); ok {
+		input = &seq{items: []any{xs}, sequence: true, outerWrapper: true}
+	}
+	r, err := ev.eval(e.ast, input, root)
+	if err != nil {
+		if je, ok := err.(*Error); ok {
+			return nil, false, je.finish()
+		}
+		return nil, false, err
+	}
+	if isUndef(r) {
+		return nil, false, nil
+	}
+	return output(r), true, nil
+}
+
+// IsFunction reports whether a result is a JSONata function value (a
+// lambda, a built-in or Go function, or a regular expression).
+func IsFunction(v any) bool { return isFunction(v) }
+
+// markAll flags the simple paths of an AST for the fast path.
+func markAll(n *node) {
+	if n == nil {
+		return
+	}
+	markSimple(n)
+	for _, c := range []*node{n.lhs, n.rhs, n.expr, n.procedure, n.body, n.condition, n.then, n.els, n.pattern, n.update, n.del} {
+		markAll(c)
+	}
+	for _, c := range n.exprs {
+		markAll(c)
+	}
+	for _, c := range n.args {
+		markAll(c)
+	}
+	for _, c := range n.steps {
+		markAll(c)
+	}
+	for _, p := range n.pairs {
+		markAll(p[0])
+		markAll(p[1])
+	}
+	for _, s := range n.predicate {
+		markAll(s.expr)
+	}
+	for _, s := range n.stages {
+		markAll(s.expr)
+	}
+	for _, t := range n.terms {
+		markAll(t.expr)
+	}
+	if n.group != nil {
+		for _, p := range n.group.pairs {
+			markAll(p[0])
+			markAll(p[1])
+		}
+	}
+}

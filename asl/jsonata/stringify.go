@@ -1,0 +1,143 @@
+package jsonata
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/stepwise-run/stepwise/value"
+)
+
+// stringify is jsonata-js's fn.string: strings as they are, functions as
+// "", other values as JSON with numbers rounded to 15 significant digits.
+func stringify(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case *lambda, *Function, *regexLit:
+		return "", nil
+	case float64:
+		if isNonFinite(x) {
+			return "", errv("D3001", x)
+		}
+	}
+	return jsonString(v, false)
+}
+
+// jsonString is JSON.stringify with jsonata-js's replacer.
+func jsonString(v any, pretty bool) (string, error) {
+	if s, ok := v.(*seq); ok && s.outerWrapper && len(s.items) > 0 {
+		v = s.items[0]
+	}
+	var b []byte
+	var err error
+	b, err = appendJSON(b, v, pretty, 0, false)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// toPrecision15 is Number(x.toPrecision(15)).
+func toPrecision15(f float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'e', 14, 64), 64)
+	if err != nil {
+		return f
+	}
+	return r
+}
+
+func appendIndent(b []byte, depth int) []byte {
+	b = append(b, '\n')
+	for i := 0; i < depth; i++ {
+		b = append(b, ' ', ' ')
+	}
+	return b
+}
+
+func appendJSON(b []byte, v any, pretty bool, depth int, inArray bool) ([]byte, error) {
+	switch x := v.(type) {
+	case Undefined:
+		return append(b, "null"...), nil
+	case nil:
+		return append(b, "null"...), nil
+	case bool:
+		if x {
+			return append(b, "true"...), nil
+		}
+		return append(b, "false"...), nil
+	case float64:
+		if math.IsNaN(x) {
+			return append(b, "null"...), nil
+		}
+		if math.IsInf(x, 0) {
+			return nil, errv("D1001", x)
+		}
+		return value.AppendNumber(b, toPrecision15(x)), nil
+	case string:
+		return value.AppendString(b, x), nil
+	case *lambda, *Function, *regexLit:
+		return append(b, `""`...), nil
+	case *value.Object:
+		b = append(b, '{')
+		first := true
+		for k, e := range x.All() {
+			if isUndef(e) {
+				continue
+			}
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			if pretty {
+				b = appendIndent(b, depth+1)
+			}
+			b = value.AppendString(b, k)
+			b = append(b, ':')
+			if pretty {
+				b = append(b, ' ')
+			}
+			var err error
+			if b, err = appendJSON(b, e, pretty, depth+1, false); err != nil {
+				return nil, err
+			}
+		}
+		if pretty && !first {
+			b = appendIndent(b, depth)
+		}
+		return append(b, '}'), nil
+	case tuple:
+		return appendJSON(b, tupleAt(x), pretty, depth, inArray)
+	}
+	if xs, ok := asArray(v); ok {
+		b = append(b, '[')
+		for i, e := range xs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if pretty {
+				b = appendIndent(b, depth+1)
+			}
+			var err error
+			if b, err = appendJSON(b, e, pretty, depth+1, true); err != nil {
+				return nil, err
+			}
+		}
+		if pretty && len(xs) > 0 {
+			b = appendIndent(b, depth)
+		}
+		return append(b, ']'), nil
+	}
+	return append(b, "null"...), nil
+}
+
+// jsTrim is JavaScript's String.prototype.trim white space set.
+func jsTrim(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		switch r {
+		case '\t', '\n', '\v', '\f', '\r', ' ', 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff:
+			return true
+		}
+		return r >= 0x2000 && r <= 0x200a
+	})
+}
