@@ -25,6 +25,10 @@ const (
 	// CodeInvalidJSONata is reported for a {% %} expression that does not
 	// compile.
 	CodeInvalidJSONata = "INVALID_JSONATA_EXPRESSION"
+	// CodeUnsupportedJSONata is reported for a JSONata expression that
+	// compiles but reads what the States Language forbids: "$$", or
+	// "$states.errorOutput" outside a Catcher's Output and Assign.
+	CodeUnsupportedJSONata = "UNSUPPORTED_JSONATA_EXPRESSION"
 )
 
 // Diagnostic severities.

@@ -97,6 +97,34 @@ func checkJSONata(s string) error {
 	return nil
 }
 
+// hasJSONataToken reports whether the expression "{% ... %}" uses tok (a
+// variable reference such as "$$" or "$states.errorOutput") outside its
+// string literals and comments, not followed by more name characters.
+func hasJSONataToken(s, tok string) bool {
+	body := s[2 : len(s)-2]
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case c == '"' || c == '\'':
+			end, err := scanQuoted(body, i)
+			if err != nil {
+				return false
+			}
+			i = end - 1
+		case c == '/' && i+1 < len(body) && body[i+1] == '*':
+			end := strings.Index(body[i+2:], "*/")
+			if end < 0 {
+				return false
+			}
+			i += end + 3
+		case strings.HasPrefix(body[i:], tok):
+			if rest := body[i+len(tok):]; rest == "" || !isIdentPart(rest[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // scanQuoted scans a quoted string starting at its quote and returns the
 // index after the closing quote.
 func scanQuoted(s string, i int) (int, error) {

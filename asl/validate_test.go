@@ -410,3 +410,14 @@ func TestValidateWarnings(t *testing.T) {
 		t.Errorf("NO_PATH: %v", diags)
 	}
 }
+
+func TestValidateJSONataReferences(t *testing.T) {
+	const task = `"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true`
+	runValidateTests(t, []validateTest{
+		{"errorOutput in a catcher", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{` + task + `,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"B","Output":"{% $states.errorOutput %}","Assign":{"e":"{% $states.errorOutput.Error %}"}}]},"B":{"Type":"Succeed"}}}`, ValidateOptions{}, nil},
+		{"errorOutput elsewhere", jsonataOne(`{`+task+`,"Output":{"x":"{% $states.errorOutput %}","y":"{% '$states.errorOutput' %}"}}`), ValidateOptions{},
+			[]d{{CodeUnsupportedJSONata, "/States/A/Output/x", "Field '$states.errorOutput' does not exist."}}},
+		{"root reference", jsonataOne(`{"Type":"Pass","End":true,"Output":"{% $$.a %}","Assign":{"ok":"{% $states.input /* $$ */ %}"}}`), ValidateOptions{},
+			[]d{{CodeUnsupportedJSONata, "/States/A/Output", "Reference to '$$' is not supported."}}},
+	})
+}

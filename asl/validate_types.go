@@ -270,7 +270,7 @@ var jsonataEvaluated = []string{"Arguments", "Output", "Assign", "Items", "ItemS
 func (v *validator) jsonataFields(s *State) {
 	for _, f := range jsonataEvaluated {
 		if val, ok := s.Raw.Get(f); ok {
-			v.jsonataValue(val, at(s.Location, f))
+			v.jsonataValue(val, at(s.Location, f), false)
 		}
 	}
 	if arr, ok := rawArray(s.Raw, "Choices"); ok {
@@ -278,7 +278,7 @@ func (v *validator) jsonataFields(s *State) {
 			if c, ok := e.(*value.Object); ok {
 				for _, f := range []string{"Condition", "Output", "Assign"} {
 					if val, ok := c.Get(f); ok {
-						v.jsonataValue(val, at(atIndex(at(s.Location, "Choices"), i), f))
+						v.jsonataValue(val, at(atIndex(at(s.Location, "Choices"), i), f), false)
 					}
 				}
 			}
@@ -289,7 +289,7 @@ func (v *validator) jsonataFields(s *State) {
 			if c, ok := e.(*value.Object); ok {
 				for _, f := range []string{"Output", "Assign"} {
 					if val, ok := c.Get(f); ok {
-						v.jsonataValue(val, at(atIndex(at(s.Location, "Catch"), i), f))
+						v.jsonataValue(val, at(atIndex(at(s.Location, "Catch"), i), f), true)
 					}
 				}
 			}
@@ -297,22 +297,33 @@ func (v *validator) jsonataFields(s *State) {
 	}
 }
 
-// jsonataValue compiles the "{% %}" strings of val, at any depth.
-func (v *validator) jsonataValue(val any, loc string) {
+// jsonataValue compiles the "{% %}" strings of val, at any depth. inCatch
+// says val is a Catcher's Output or Assign, the one place
+// $states.errorOutput exists.
+func (v *validator) jsonataValue(val any, loc string, inCatch bool) {
 	switch x := val.(type) {
 	case string:
-		if isJSONataString(x) {
-			if err := checkJSONata(x); err != nil {
-				v.add(CodeInvalidJSONata, loc, "%s", err.Error())
-			}
+		if !isJSONataString(x) {
+			return
+		}
+		if err := checkJSONata(x); err != nil {
+			v.add(CodeInvalidJSONata, loc, "%s", err.Error())
+			return
+		}
+		// The messages of these two are AWS's as reported by others; not recorded here.
+		if hasJSONataToken(x, "$$") {
+			v.add(CodeUnsupportedJSONata, loc, "Reference to '$$' is not supported.")
+		}
+		if !inCatch && hasJSONataToken(x, "$states.errorOutput") {
+			v.add(CodeUnsupportedJSONata, loc, "Field '$states.errorOutput' does not exist.")
 		}
 	case *value.Object:
 		for k, e := range x.All() {
-			v.jsonataValue(e, at(loc, k))
+			v.jsonataValue(e, at(loc, k), inCatch)
 		}
 	case []any:
 		for i, e := range x {
-			v.jsonataValue(e, atIndex(loc, i))
+			v.jsonataValue(e, atIndex(loc, i), inCatch)
 		}
 	}
 }
