@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/stepwise-run/stepwise/asl/intrinsic"
+	"github.com/stepwise-run/stepwise/asl/jsonata"
 	"github.com/stepwise-run/stepwise/asl/jsonpath"
 )
 
@@ -52,49 +53,16 @@ func isJSONataString(s string) bool {
 	return len(s) >= 4 && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}")
 }
 
-// checkJSONata checks the body of a "{% ... %}" string: it must not be
-// empty, and its brackets, strings and comments must be well formed.
+// checkJSONata compiles the body of a "{% ... %}" string. The error's text
+// is jsonata's message without its code, as AWS reports it
+// (S0202: Expected "]", got "," is reported as Expected "]", got ",").
 func checkJSONata(s string) error {
-	body := strings.TrimSpace(s[2 : len(s)-2])
-	if body == "" {
-		return errors.New("The JSONata expression is empty")
+	_, err := jsonata.Compile(s[2 : len(s)-2])
+	var je *jsonata.Error
+	if errors.As(err, &je) {
+		return errors.New(je.Message)
 	}
-	var stack []byte
-	for i := 0; i < len(body); i++ {
-		switch c := body[i]; c {
-		case '(', '[', '{':
-			stack = append(stack, closerOf(c))
-		case ')', ']', '}':
-			if len(stack) == 0 || stack[len(stack)-1] != c {
-				return fmt.Errorf("Unexpected token: %q", c)
-			}
-			stack = stack[:len(stack)-1]
-		case '"', '\'':
-			end, err := scanQuoted(body, i)
-			if err != nil {
-				return errors.New("String literal must be terminated by a matching quote")
-			}
-			i = end - 1
-		case '`':
-			end := strings.IndexByte(body[i+1:], '`')
-			if end < 0 {
-				return errors.New("Quoted property name must be terminated with a backquote (`)")
-			}
-			i += end + 1
-		case '/':
-			if i+1 < len(body) && body[i+1] == '*' {
-				end := strings.Index(body[i+2:], "*/")
-				if end < 0 {
-					return errors.New("Comment has no closing tag")
-				}
-				i += end + 3
-			}
-		}
-	}
-	if len(stack) > 0 {
-		return fmt.Errorf("Expected %q before end of expression", stack[len(stack)-1])
-	}
-	return nil
+	return err
 }
 
 // hasJSONataToken reports whether the expression "{% ... %}" uses tok (a
@@ -138,16 +106,6 @@ func scanQuoted(s string, i int) (int, error) {
 		}
 	}
 	return i, fmt.Errorf("unterminated string in %q", s)
-}
-
-func closerOf(c byte) byte {
-	switch c {
-	case '(':
-		return ')'
-	case '[':
-		return ']'
-	}
-	return '}'
 }
 
 func isDigit(c byte) bool      { return c >= '0' && c <= '9' }

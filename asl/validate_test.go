@@ -172,8 +172,8 @@ func TestValidateQueryLanguage(t *testing.T) {
 		{"state upgrade to JSONata", one(`{"Type":"Pass","End":true,"QueryLanguage":"JSONata","Output":"{% 1 %}"}`), ValidateOptions{}, nil},
 		{"nested states inherit the machine's language", `{"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","End":true,"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","End":true,"Output":1}}}}}}`, ValidateOptions{},
 			[]d{{svf, "/States/M/ItemProcessor/States/B", "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage"}}},
-		{"bad JSONata", jsonataOne(`{"Type":"Pass","End":true,"Output":{"a":["{% (1 %}"]}}`), ValidateOptions{},
-			[]d{{CodeInvalidJSONata, "/States/A/Output/a/0", `Expected ')' before end of expression`}}},
+		{"bad JSONata", jsonataOne(`{"Type":"Pass","End":true,"Output":{"a":["{% 1 + %}"]}}`), ValidateOptions{},
+			[]d{{CodeInvalidJSONata, "/States/A/Output/a/0", `Unexpected end of expression`}}},
 		{"JSONata Seconds", jsonataOne(`{"Type":"Wait","End":true,"Seconds":"{% 3 %}"}`), ValidateOptions{}, nil},
 		{"JSONata Timestamp string in JSONPath state (recorded from AWS)", one(`{"Type":"Wait","End":true,"Timestamp":"{% '2016-03-14T01:59:00Z' %}"}`), ValidateOptions{},
 			[]d{{svf, "/States/A/Timestamp", "String does not match RFC3339 timestamp"}}},
@@ -415,7 +415,7 @@ func TestValidateJSONataReferences(t *testing.T) {
 	const task = `"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true`
 	runValidateTests(t, []validateTest{
 		{"errorOutput in a catcher", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{` + task + `,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"B","Output":"{% $states.errorOutput %}","Assign":{"e":"{% $states.errorOutput.Error %}"}}]},"B":{"Type":"Succeed"}}}`, ValidateOptions{}, nil},
-		{"errorOutput elsewhere", jsonataOne(`{`+task+`,"Output":{"x":"{% $states.errorOutput %}","y":"{% '$states.errorOutput' %}"}}`), ValidateOptions{},
+		{"errorOutput elsewhere", jsonataOne(`{` + task + `,"Output":{"x":"{% $states.errorOutput %}","y":"{% '$states.errorOutput' %}"}}`), ValidateOptions{},
 			[]d{{CodeUnsupportedJSONata, "/States/A/Output/x", "Field '$states.errorOutput' does not exist."}}},
 		{"root reference", jsonataOne(`{"Type":"Pass","End":true,"Output":"{% $$.a %}","Assign":{"ok":"{% $states.input /* $$ */ %}"}}`), ValidateOptions{},
 			[]d{{CodeUnsupportedJSONata, "/States/A/Output", "Reference to '$$' is not supported."}}},
