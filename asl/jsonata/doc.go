@@ -19,7 +19,8 @@
 // the codes U1001 (too deep), U1002 (work budget), U1003 (cancelled). The
 // package reads no clock and uses no randomness of its own: $now() and
 // $millis() use Env.Now, and $random() and $shuffle() use Env.Random,
-// failing with U1004 when they are not supplied.
+// failing with U1004 (no clock) or U1006 (no random source) when they are
+// not supplied.
 //
 // AWSFunctions returns the functions AWS Step Functions adds ($partition,
 // $range, $hash, $random with a seed, $uuid, $parse) and removes ($eval).

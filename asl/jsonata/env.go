@@ -21,7 +21,7 @@ type Env struct {
 	// U1004, so that a pure caller never reads the wall clock by accident.
 	Now func() time.Time
 	// Random is the source for $random() and $shuffle(). When nil, calling
-	// them fails with U1004-style error U1006. It must be safe for
+	// them fails with U1006. It must be safe for
 	// concurrent use if the Env is shared between goroutines.
 	Random RandomSource
 	// Limits bounds evaluation; zero fields take defaults.

@@ -133,6 +133,8 @@ var errorCodes = map[string]string{
 	"U1003": "Expression evaluation was interrupted: {{{message}}}",
 	"U1004": "The clock is not available: $now() and $millis() need Env.Now",
 	"U1005": "Function {{{functionName}}} failed: {{{message}}}",
+	"U1006": "No random source is available: $random(), $shuffle() and $uuid() need Env.Random or the source given to AWSFunctions",
+	"D3200": "Invalid argument to ${{{functionName}}}(): {{{message}}}",
 }
 
 // newError returns an error with the given code, position and token (""

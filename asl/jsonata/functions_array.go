@@ -425,7 +425,7 @@ func fnShuffle(c *call, args []any) (any, error) {
 		return v, nil
 	}
 	if c.ev.env == nil || c.ev.env.Random == nil {
-		return nil, newError("U1004", -1, "")
+		return nil, newError("U1006", -1, "")
 	}
 	result := make([]any, len(items))
 	for i, it := range items {

@@ -243,7 +243,7 @@ func fnPower(c *call, args []any) (any, error) {
 
 func fnRandom(c *call, args []any) (any, error) {
 	if c.ev.env == nil || c.ev.env.Random == nil {
-		return nil, newError("U1004", -1, "").with("message", "")
+		return nil, newError("U1006", -1, "")
 	}
 	return randomFloat(c.ev.env.Random), nil
 }

@@ -1,0 +1,183 @@
+package jsonata
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/stepwise-run/stepwise/value"
+)
+
+// maxAWSArray bounds the arrays $range and $partition build.
+const maxAWSArray = 1e7
+
+// AWSFunctions returns the functions AWS Step Functions adds to JSONata
+// (see "Transforming data with JSONata in Step Functions"), for use as
+// Env.Functions:
+//
+//	$partition(array, size)       split array into chunks of size items
+//	$range(start, end[, step])    numbers from start to end inclusive
+//	$hash(value, algorithm)       hex digest: MD5, SHA-1, SHA-256, SHA-384, SHA-512
+//	$random([seed])               uniform number in [0, 1); deterministic for a seed
+//	$uuid()                       random version 4 UUID
+//	$parse(jsonString)            the value of a JSON text
+//
+// It also maps "eval" to nil: AWS does not provide $eval, and calling it
+// fails as calling an unknown function does (T1006). r supplies the
+// randomness of $random() without a seed and of $uuid(); it must be safe
+// for concurrent use if the map is shared between goroutines.
+func AWSFunctions(r RandomSource) map[string]*Function {
+	return map[string]*Function{
+		"partition": awsFunc("partition", "<an:a>", 2, fnPartition),
+		"range":     awsFunc("range", "<nnn?:a>", 3, fnRange),
+		"hash":      awsFunc("hash", "<ss:s>", 2, fnHash),
+		"random":    awsFunc("random", "<n?:n>", 1, randomFunc(r)),
+		"uuid":      awsFunc("uuid", "<:s>", 0, uuidFunc(r)),
+		"parse":     awsFunc("parse", "<s-:j>", 1, fnParse),
+		"eval":      nil,
+	}
+}
+
+func awsFunc(name, sig string, arity int, fn func(c *call, args []any) (any, error)) *Function {
+	return &Function{Signature: sig, name: name, sig: mustSignature(sig), arity: arity, native: fn}
+}
+
+// awsError reports a bad argument to one of AWS's functions. AWS's own
+// error texts for these are not recorded, so the code is ours.
+func awsError(fn, msg string) *Error {
+	return newError("D3200", -1, "").with("functionName", fn).with("message", msg)
+}
+
+func fnPartition(c *call, args []any) (any, error) {
+	v := arg(args, 0)
+	if isUndef(v) {
+		return Undefined{}, nil
+	}
+	items, _ := asArray(v)
+	size, _ := arg(args, 1).(float64)
+	if !value.IsInteger(size) || size < 1 {
+		return nil, awsError("partition", "the chunk size must be a positive integer")
+	}
+	n := int(math.Min(size, float64(len(items))))
+	out := make([]any, 0, (len(items)+n-1)/max(n, 1))
+	for i := 0; i < len(items); i += n {
+		end := min(i+n, len(items))
+		chunk := make([]any, end-i)
+		copy(chunk, items[i:end])
+		out = append(out, chunk)
+	}
+	if err := c.ev.charge(int64(len(items))); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func fnRange(c *call, args []any) (any, error) {
+	start, ok := arg(args, 0).(float64)
+	if !ok {
+		return Undefined{}, nil
+	}
+	end, ok := arg(args, 1).(float64)
+	if !ok {
+		return Undefined{}, nil
+	}
+	step := 1.0
+	if s, ok := arg(args, 2).(float64); ok {
+		step = s
+	}
+	if step == 0 || isNonFinite(step) {
+		return nil, awsError("range", "the step must be a non-zero number")
+	}
+	count := math.Floor((end-start)/step) + 1
+	if count <= 0 {
+		return []any{}, nil
+	}
+	if count > maxAWSArray {
+		return nil, awsError("range", "the range has too many items")
+	}
+	if err := c.ev.charge(int64(count)); err != nil {
+		return nil, err
+	}
+	out := make([]any, 0, int(count))
+	for i := 0; i < int(count); i++ {
+		out = append(out, start+float64(i)*step)
+	}
+	return out, nil
+}
+
+func fnHash(c *call, args []any) (any, error) {
+	s, ok := arg(args, 0).(string)
+	if !ok {
+		return Undefined{}, nil
+	}
+	alg, _ := arg(args, 1).(string)
+	var h hash.Hash
+	switch strings.ToUpper(alg) {
+	case "MD5":
+		h = md5.New()
+	case "SHA-1":
+		h = sha1.New()
+	case "SHA-256":
+		h = sha256.New()
+	case "SHA-384":
+		h = sha512.New384()
+	case "SHA-512":
+		h = sha512.New()
+	default:
+		return nil, awsError("hash", "the algorithm must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512")
+	}
+	h.Write([]byte(s))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func randomFunc(r RandomSource) func(c *call, args []any) (any, error) {
+	return func(c *call, args []any) (any, error) {
+		if seed, ok := arg(args, 0).(float64); ok {
+			var s uint64
+			if value.IsInteger(seed) && math.Abs(seed) < 1<<63 {
+				s = uint64(int64(seed))
+			} else {
+				s = math.Float64bits(seed)
+			}
+			return randomFloat(rand.New(rand.NewPCG(s, 0x9e3779b97f4a7c15))), nil
+		}
+		if r == nil {
+			return nil, newError("U1006", -1, "")
+		}
+		return randomFloat(r), nil
+	}
+}
+
+func uuidFunc(r RandomSource) func(c *call, args []any) (any, error) {
+	return func(c *call, args []any) (any, error) {
+		if r == nil {
+			return nil, newError("U1006", -1, "")
+		}
+		var b [16]byte
+		binary.BigEndian.PutUint64(b[:8], r.Uint64())
+		binary.BigEndian.PutUint64(b[8:], r.Uint64())
+		b[6] = b[6]&0x0f | 0x40
+		b[8] = b[8]&0x3f | 0x80
+		h := hex.EncodeToString(b[:])
+		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
+	}
+}
+
+func fnParse(c *call, args []any) (any, error) {
+	s, ok := arg(args, 0).(string)
+	if !ok {
+		return Undefined{}, nil
+	}
+	v, err := value.ParseString(s)
+	if err != nil {
+		return nil, awsError("parse", "the argument is not valid JSON: "+err.Error())
+	}
+	return v, nil
+}
