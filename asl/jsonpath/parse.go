@@ -382,3 +382,20 @@ func (p *parser) indexes() (segment, error) {
 	}
 	return segment{kind: segIndexes, indexes: idx}, nil
 }
+
+// ParseReference parses a reference path, the restricted form that
+// ResultPath, a Choice rule's Variable and similar fields take: it may use
+// only names and indexes in dot and bracket notation, so that it identifies
+// a single node (AWS: "The operators @ .. , : ? * aren't supported.
+// Functions such as length() aren't supported.").
+func ParseReference(s string) (*Path, error) {
+	p, err := Parse(s)
+	if err != nil {
+		return nil, err
+	}
+	if !p.IsReference() {
+		return nil, &SyntaxError{Path: s, Offset: 0,
+			Msg: "a reference path may use only names and indexes (no wildcards, slices, unions, filters, deep scans or functions)"}
+	}
+	return p, nil
+}

@@ -236,3 +236,16 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseReference(t *testing.T) {
+	for _, s := range []string{"$", "$.a.b[0]", "$['a b'][-1]", "$$.Execution.Input", "$var.x"} {
+		if _, err := ParseReference(s); err != nil {
+			t.Errorf("ParseReference(%q): %v", s, err)
+		}
+	}
+	for _, s := range []string{"$.a[*]", "$..a", "$.a[0,1]", "$.a[1:]", "$.a[?(@.b)]", "$.a.length()", "$['a','b']", "x"} {
+		if _, err := ParseReference(s); err == nil {
+			t.Errorf("ParseReference(%q): want error", s)
+		}
+	}
+}
