@@ -11,10 +11,10 @@ import (
 )
 
 // This file holds the syntax checks the validator applies to paths,
-// intrinsic function calls and JSONata expressions. They are deliberately
-// small and behind unexported functions: the full parsers live in
-// asl/jsonpath, asl/intrinsic and asl/jsonata, and each check here is meant
-// to become a one-line call into those packages once they are stable.
+// intrinsic function calls and JSONata expressions. Each is a thin wrapper
+// over the parser the engine compiles with (asl/jsonpath, asl/intrinsic,
+// asl/jsonata), so that a definition Validate accepts is one the engine
+// can compile.
 
 // checkPath checks a JSONPath as the States Language accepts it in
 // InputPath, OutputPath, a Choice Variable or a ".$" field: "$", "$$" or

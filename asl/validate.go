@@ -227,11 +227,15 @@ func (v *validator) scope(d *Definition, top bool) bool {
 	if top && !terminal {
 		return false // AWS reports MISSING_END_STATE instead of unreachable states
 	}
-	if d.StartAt == "" {
-		return terminal // missing StartAt is reported as a required field
+	startAt, ok := d.StartAt, d.StartAt != ""
+	if d.Raw != nil {
+		startAt, ok = rawString(d.Raw, "StartAt")
 	}
-	if _, ok := d.States[d.StartAt]; !ok {
-		v.add(CodeMissingTransitionTarget, at(d.Location, "StartAt"), "Missing 'Next' target: %s", d.StartAt)
+	if !ok {
+		return terminal // reported as a missing field or a type error
+	}
+	if _, ok := d.States[startAt]; !ok {
+		v.add(CodeMissingTransitionTarget, at(d.Location, "StartAt"), "Missing 'Next' target: %s", startAt)
 	}
 	reached := reachable(d)
 	for _, name := range d.Order {
@@ -249,23 +253,31 @@ func isTerminal(s *State) bool {
 
 // targets returns the names s can transition to.
 func targets(s *State) []string {
+	if s.Raw == nil {
+		out := []string{s.Next, s.Default}
+		for _, c := range s.Catch {
+			out = append(out, c.Next)
+		}
+		return out
+	}
 	var out []string
-	if s.Next != "" {
-		out = append(out, s.Next)
-	}
-	if s.Default != "" {
-		out = append(out, s.Default)
-	}
-	for _, c := range s.Choices {
-		if n, ok := c.Get("Next"); ok {
-			if n, ok := n.(string); ok {
-				out = append(out, n)
-			}
+	for _, k := range []string{"Next", "Default"} {
+		if t, ok := rawString(s.Raw, k); ok {
+			out = append(out, t)
 		}
 	}
-	for _, c := range s.Catch {
-		if c.Next != "" {
-			out = append(out, c.Next)
+	for _, c := range s.Choices {
+		if t, ok := rawString(c, "Next"); ok {
+			out = append(out, t)
+		}
+	}
+	if arr, ok := rawArray(s.Raw, "Catch"); ok {
+		for _, e := range arr {
+			if c, ok := e.(*value.Object); ok {
+				if t, ok := rawString(c, "Next"); ok {
+					out = append(out, t)
+				}
+			}
 		}
 	}
 	return out
@@ -297,32 +309,61 @@ func reachable(d *Definition) map[string]bool {
 // the word 'Next' whatever the field, and locates array elements with
 // brackets (/States/C/Choices[0]/Next).
 func (v *validator) transitions(d *Definition, s *State) {
-	check := func(target, loc string) {
-		if target == "" {
+	check := func(obj *value.Object, key, loc string) {
+		if obj == nil {
+			return
+		}
+		target, ok := rawString(obj, key)
+		if !ok {
 			return
 		}
 		if _, ok := d.States[target]; !ok {
 			v.add(CodeMissingTransitionTarget, loc, "Missing 'Next' target: %s", target)
 		}
 	}
+	raw := s.Raw
+	if raw == nil {
+		raw = value.NewObject(0) // a State built in code: use its typed fields
+		if s.Next != "" {
+			raw.Set("Next", s.Next)
+		}
+		if s.Default != "" {
+			raw.Set("Default", s.Default)
+		}
+	}
 	if s.Type != TypeChoice && s.Type != TypeSucceed && s.Type != TypeFail {
-		check(s.Next, at(s.Location, "Next"))
+		check(raw, "Next", at(s.Location, "Next"))
 	}
 	if s.Type == TypeChoice {
 		for i, c := range s.Choices {
-			if n, ok := c.Get("Next"); ok {
-				if n, ok := n.(string); ok {
-					check(n, fmt.Sprintf("%s/Choices[%d]/Next", s.Location, i))
-				}
-			}
+			check(c, "Next", fmt.Sprintf("%s/Choices[%d]/Next", s.Location, i))
 		}
-		check(s.Default, at(s.Location, "Default"))
+		check(raw, "Default", at(s.Location, "Default"))
 	}
 	if s.Type == TypeTask || s.Type == TypeParallel || s.Type == TypeMap {
-		for i, c := range s.Catch {
-			check(c.Next, fmt.Sprintf("%s/Catch[%d]/Next", s.Location, i))
+		arr, _ := rawArray(raw, "Catch")
+		if s.Raw == nil {
+			for _, c := range s.Catch {
+				o := value.NewObject(1)
+				o.Set("Next", c.Next)
+				arr = append(arr, o)
+			}
+		}
+		for i, e := range arr {
+			c, _ := e.(*value.Object)
+			check(c, "Next", fmt.Sprintf("%s/Catch[%d]/Next", s.Location, i))
 		}
 	}
+}
+
+// rawString returns obj[key] when it is a string.
+func rawString(obj *value.Object, key string) (string, bool) {
+	x, ok := obj.Get(key)
+	if !ok {
+		return "", false
+	}
+	str, ok := x.(string)
+	return str, ok
 }
 
 // children validates the definitions nested in s.

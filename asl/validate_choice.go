@@ -132,7 +132,11 @@ func (v *validator) choiceRule(rule *value.Object, loc string, top bool) {
 	}
 	if top {
 		// Recorded from AWS (via CloudFormation).
-		v.required(rule, loc, "Next")
+		if v.required(rule, loc, "Next") {
+			if _, ok := rawString(rule, "Next"); !ok {
+				v.schema(at(loc, "Next"), "Expected value of type [STRING]")
+			}
+		}
 		if rule.Has("Assign") {
 			v.assign(rule, loc, false)
 		}
@@ -242,6 +246,9 @@ func (v *validator) compileChoiceRule(rule *value.Object, loc string) {
 	}
 	var ce *choice.Error
 	if errors.As(err, &ce) {
+		if ce.Pointer == "/Next" {
+			return // an empty Next is reported as a missing transition target
+		}
 		v.schema(loc+ce.Pointer, "%s", ce.Msg)
 	} else {
 		v.schema(loc, "%s", err.Error())

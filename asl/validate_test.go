@@ -421,3 +421,29 @@ func TestValidateJSONataReferences(t *testing.T) {
 			[]d{{CodeUnsupportedJSONata, "/States/A/Output", "Reference to '$$' is not supported."}}},
 	})
 }
+
+func TestValidateEmptyNames(t *testing.T) {
+	runValidateTests(t, []validateTest{
+		{"empty Next", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":""},"B":{"Type":"Succeed"}}}`, ValidateOptions{},
+			[]d{{mtt, "/States/A/Next", "Missing 'Next' target: "}, {mtt, "/States/B", `State "B" is not reachable.`}}},
+		{"empty StartAt", `{"StartAt":"","States":{"A":{"Type":"Succeed"}}}`, ValidateOptions{},
+			[]d{{mtt, "/StartAt", "Missing 'Next' target: "}, {mtt, "/States/A", `State "A" is not reachable.`}}},
+		{"empty choice Next", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.a","IsNull":true,"Next":""}],"Default":"B"},"B":{"Type":"Succeed"}}}`, ValidateOptions{},
+			[]d{{mtt, "/States/A/Choices[0]/Next", "Missing 'Next' target: "}}},
+		{"choice Next type", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.a","IsNull":true,"Next":1}],"Default":"B"},"B":{"Type":"Succeed"}}}`, ValidateOptions{},
+			[]d{{svf, "/States/A/Choices/0/Next", "Expected value of type [STRING]"}}},
+		{"state named empty", `{"StartAt":"","States":{"":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":""},"C":{"Type":"Succeed"}}}`, ValidateOptions{},
+			[]d{{mtt, "/States/C", `State "C" is not reachable.`}}},
+	})
+}
+
+func TestValidateDefinitionBuiltInCode(t *testing.T) {
+	def := &Definition{StartAt: "A", Order: []string{"A", "B"}, States: map[string]*State{
+		"A": {Name: "A", Type: TypeTask, Location: "/States/A", Next: "B", Catch: []Catcher{{Next: "Z"}}},
+		"B": {Name: "B", Type: TypeSucceed, Location: "/States/B"},
+	}}
+	got := Validate(def, ValidateOptions{})
+	if len(got) != 1 || got[0].Location != "/States/A/Catch[0]/Next" {
+		t.Errorf("Validate = %v", got)
+	}
+}
