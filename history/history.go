@@ -65,7 +65,7 @@ type DataDetails struct {
 
 // ExecutionStartedDetails are the details of ExecutionStarted.
 type ExecutionStartedDetails struct {
-	Input                  string       `json:"input"`
+	Input                  Payload      `json:"input"`
 	InputDetails           *DataDetails `json:"inputDetails,omitempty"`
 	RoleArn                string       `json:"roleArn,omitempty"`
 	StateMachineAliasArn   string       `json:"stateMachineAliasArn,omitempty"`
@@ -74,7 +74,7 @@ type ExecutionStartedDetails struct {
 
 // OutputDetails carry an output payload.
 type OutputDetails struct {
-	Output        string       `json:"output"`
+	Output        Payload      `json:"output"`
 	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
 }
 
@@ -97,14 +97,14 @@ type ExecutionRedrivenDetails struct {
 // StateEnteredDetails are the details of every *StateEntered event.
 type StateEnteredDetails struct {
 	Name         string       `json:"name"`
-	Input        string       `json:"input"`
+	Input        Payload      `json:"input"`
 	InputDetails *DataDetails `json:"inputDetails,omitempty"`
 }
 
 // StateExitedDetails are the details of every *StateExited event.
 type StateExitedDetails struct {
 	Name                     string            `json:"name"`
-	Output                   string            `json:"output"`
+	Output                   Payload           `json:"output"`
 	OutputDetails            *DataDetails      `json:"outputDetails,omitempty"`
 	AssignedVariables        map[string]string `json:"assignedVariables,omitempty"`
 	AssignedVariablesDetails *DataDetails      `json:"assignedVariablesDetails,omitempty"`
@@ -142,19 +142,19 @@ type TaskDetails struct {
 
 // TaskScheduledDetails are the details of TaskScheduled.
 type TaskScheduledDetails struct {
-	ResourceType       string `json:"resourceType"`
-	Resource           string `json:"resource"`
-	Region             string `json:"region"`
-	Parameters         string `json:"parameters"`
-	TimeoutInSeconds   *int64 `json:"timeoutInSeconds,omitempty"`
-	HeartbeatInSeconds *int64 `json:"heartbeatInSeconds,omitempty"`
+	ResourceType       string  `json:"resourceType"`
+	Resource           string  `json:"resource"`
+	Region             string  `json:"region"`
+	Parameters         Payload `json:"parameters"`
+	TimeoutInSeconds   *int64  `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds *int64  `json:"heartbeatInSeconds,omitempty"`
 }
 
 // TaskOutputDetails are the details of TaskSubmitted and TaskSucceeded.
 type TaskOutputDetails struct {
 	ResourceType  string       `json:"resourceType"`
 	Resource      string       `json:"resource"`
-	Output        string       `json:"output"`
+	Output        Payload      `json:"output"`
 	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
 }
 
@@ -169,7 +169,7 @@ type TaskErrorDetails struct {
 // ActivityScheduledDetails are the details of ActivityScheduled.
 type ActivityScheduledDetails struct {
 	Resource           string       `json:"resource"`
-	Input              string       `json:"input"`
+	Input              Payload      `json:"input"`
 	InputDetails       *DataDetails `json:"inputDetails,omitempty"`
 	TimeoutInSeconds   *int64       `json:"timeoutInSeconds,omitempty"`
 	HeartbeatInSeconds *int64       `json:"heartbeatInSeconds,omitempty"`

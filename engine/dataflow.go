@@ -1,0 +1,178 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/stepwise-run/stepwise/asl/failure"
+	"github.com/stepwise-run/stepwise/asl/jsonata"
+	"github.com/stepwise-run/stepwise/asl/jsonpath"
+	"github.com/stepwise-run/stepwise/asl/payload"
+	"github.com/stepwise-run/stepwise/value"
+)
+
+// isoMillis is the timestamp format of the context object.
+const isoMillis = "2006-01-02T15:04:05.000Z"
+
+// contextObject builds "$$" for the frame's current state. It is built only
+// for states whose fields read it (node.needsContext).
+func (r *run) contextObject(f *Frame, extra func(*value.Object)) *value.Object {
+	x := r.x
+	exec := value.NewObject(6)
+	exec.Set("Id", x.Meta.ExecutionARN)
+	exec.Set("Input", x.Input)
+	exec.Set("StartTime", x.Meta.StartTime.UTC().Format(isoMillis))
+	exec.Set("Name", x.Meta.ExecutionName)
+	exec.Set("RoleArn", x.Meta.RoleARN)
+	exec.Set("RedriveCount", float64(x.Meta.RedriveCount))
+	sm := value.NewObject(2)
+	sm.Set("Id", x.Meta.StateMachineARN)
+	sm.Set("Name", x.Meta.StateMachineName)
+	st := value.NewObject(3)
+	st.Set("EnteredTime", f.enteredTime.UTC().Format(isoMillis))
+	st.Set("Name", f.node.s.Name)
+	if f.retryCount > 0 {
+		st.Set("RetryCount", float64(f.retryCount))
+	}
+	c := value.NewObject(5)
+	c.Set("Execution", exec)
+	c.Set("StateMachine", sm)
+	c.Set("State", st)
+	if f.taskToken != "" {
+		t := value.NewObject(1)
+		t.Set("Token", f.taskToken)
+		c.Set("Task", t)
+	}
+	if extra != nil {
+		extra(c)
+	}
+	return c
+}
+
+// pscope returns the scope JSONPath fields of the current state read, with
+// "$" bound to input.
+func (r *run) pscope(f *Frame, input any) *payload.Scope {
+	s := &payload.Scope{Input: input, Lookup: f.vars.Lookup, Random: r.x}
+	if f.node.needsContext {
+		s.Context = r.contextObject(f, nil)
+	}
+	return s
+}
+
+// effectiveInput applies InputPath and Parameters (JSONPath states).
+func (r *run) effectiveInput(f *Frame) (any, error) {
+	n := f.node
+	in, err := r.selectPath(f, n.inputPath, n.s.InputPath.Null, f.input, "InputPath")
+	if err != nil {
+		return nil, err
+	}
+	if n.parameters != nil {
+		return n.parameters.Apply(r.pscope(f, in))
+	}
+	return in, nil
+}
+
+// selectPath applies an InputPath/OutputPath-style path: a null path
+// yields {}, an absent one the document itself.
+func (r *run) selectPath(f *Frame, p *jsonpath.Path, null bool, doc any, field string) (any, error) {
+	if null {
+		return value.NewObject(0), nil
+	}
+	if p == nil {
+		return doc, nil
+	}
+	return payload.Select(p, r.pscope(f, doc), field)
+}
+
+// applyResult runs ResultSelector, ResultPath and OutputPath on a state's
+// result (JSONPath states) and returns the state output.
+func (r *run) applyResult(f *Frame, result any) (any, error) {
+	n := f.node
+	var err error
+	if n.resultSelector != nil {
+		if result, err = n.resultSelector.Apply(r.pscope(f, result)); err != nil {
+			return nil, err
+		}
+	}
+	merged, err := r.mergeResult(f, n.s.ResultPath.Null, n.resultPath, result)
+	if err != nil {
+		return nil, err
+	}
+	return r.selectPath(f, n.outputPath, n.s.OutputPath.Null, merged, "OutputPath")
+}
+
+func (r *run) mergeResult(f *Frame, discard bool, p *jsonpath.Path, result any) (any, error) {
+	if discard {
+		return f.input, nil
+	}
+	if p == nil {
+		return result, nil
+	}
+	return payload.MergeResult(f.input, p, result)
+}
+
+// assignJSONPath evaluates a JSONPath-mode Assign with "$" bound to the
+// state's result, then sets the variables. All values are computed before
+// any is set, so they all see the variables as they were.
+func (r *run) assignJSONPath(f *Frame, t *payload.Template, result any) (*value.Object, error) {
+	if t == nil {
+		return nil, nil
+	}
+	v, err := t.Apply(r.pscope(f, result))
+	if err != nil {
+		return nil, err
+	}
+	return r.setVars(f, v)
+}
+
+func (r *run) setVars(f *Frame, v any) (*value.Object, error) {
+	obj, ok := v.(*value.Object)
+	if !ok {
+		return nil, failure.Errorf(failure.Runtime, "Assign must be an object")
+	}
+	for k, e := range obj.All() {
+		f.vars.Set(k, e)
+	}
+	return obj, nil
+}
+
+// states builds the $states variable of a JSONata state.
+func (r *run) states(f *Frame, input, result, errorOutput any, extra func(*value.Object)) *value.Object {
+	s := value.NewObject(4)
+	s.Set("input", input)
+	if result != nil {
+		s.Set("result", result)
+	}
+	if errorOutput != nil {
+		s.Set("errorOutput", errorOutput)
+	}
+	s.Set("context", r.contextObject(f, extra))
+	return s
+}
+
+// jscope returns the scope JSONata expressions of the current state read.
+func (r *run) jscope(f *Frame, states *value.Object) *jscope {
+	now := r.now
+	env := &jsonata.Env{
+		Lookup: func(name string) (any, bool) {
+			if name == "states" {
+				return states, true
+			}
+			return f.vars.Lookup(name)
+		},
+		Functions: jsonata.AWSFunctions(r.x),
+		Now:       func() time.Time { return now },
+	}
+	return &jscope{ctx: r.ctx, states: states, vars: f.vars, env: env}
+}
+
+// assignJSONata evaluates a JSONata Assign block and sets the variables.
+func (r *run) assignJSONata(f *Frame, t *jtemplate, s *jscope) (*value.Object, error) {
+	if t == nil {
+		return nil, nil
+	}
+	v, err := t.eval(s)
+	if err != nil {
+		return nil, err
+	}
+	return r.setVars(f, v)
+}

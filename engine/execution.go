@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/stepwise-run/stepwise/asl/failure"
+	"github.com/stepwise-run/stepwise/value"
+)
+
+// Status is an execution's status, as the API reports it.
+type Status string
+
+// Execution statuses.
+const (
+	StatusRunning   Status = "RUNNING"
+	StatusSucceeded Status = "SUCCEEDED"
+	StatusFailed    Status = "FAILED"
+	StatusTimedOut  Status = "TIMED_OUT"
+	StatusAborted   Status = "ABORTED"
+)
+
+// Meta holds the fixed facts about an execution that the context object
+// and the history expose.
+type Meta struct {
+	ExecutionARN     string
+	ExecutionName    string
+	StateMachineARN  string
+	StateMachineName string
+	RoleARN          string
+	// Set when the execution was started through a version or an alias.
+	StateMachineVersionARN string
+	StateMachineAliasARN   string
+	RedriveCount           int
+	StartTime              time.Time
+	// Seed initialises the execution's random generator (retry jitter,
+	// States.UUID, States.MathRandom without a seed, $uuid, $random).
+	Seed uint64
+}
+
+// Execution is the complete mutable state of one run. It is driven by Start
+// and Step; between calls it can be encoded and stored.
+type Execution struct {
+	Meta      Meta
+	Input     any
+	InputText string // the input exactly as submitted
+
+	Status Status
+	Output any
+	Error  string
+	Cause  string
+	// HasError is false when the execution failed without an error name
+	// (AWS omits it then).
+	HasError, HasCause bool
+
+	root        *Frame
+	nextEventID int64 // id of the next history event
+	nextID      int64 // frame, timer and task ids
+	rng         uint64
+	eventCount  int64
+	stopTime    time.Time
+}
+
+// Done reports whether the execution has finished.
+func (x *Execution) Done() bool { return x.Status != StatusRunning && x.Status != "" }
+
+// phase is where a frame is within its current state.
+type phase uint8
+
+const (
+	phaseEnter        phase = iota // the state is about to be entered
+	phaseRun                       // entered; about to run its body
+	phaseWaitTimer                 // a Wait state is waiting for its timer
+	phaseWaitTask                  // a Task state is waiting for its task
+	phaseWaitChildren              // a Parallel or Map state waits for its frames
+	phaseRetryWait                 // waiting out a retry interval
+	phaseDone                      // the frame finished (Output or Err set)
+)
+
+// Frame is one thread of control: the top level of an execution, a branch
+// of a Parallel state or an iteration of an inline Map state.
+type Frame struct {
+	ID     int64
+	g      *graph
+	parent *Frame
+	vars   *Scope
+
+	// last is the id of the last event this frame emitted; the next event
+	// names it as its previousEventId.
+	last int64
+
+	// The current state.
+	node        *node
+	phase       phase
+	input       any    // the state's raw input
+	inputText   string // the input's JSON text when it is the unchanged text AWS would show
+	resultText  string // the text of a Parallel result assembled from its branches' texts
+	outputText  string // a finished frame's output text, when known
+	enteredID   int64
+	enteredPrev int64 // the frame's last event before the state was entered
+	enteredTime time.Time
+	attempts    []int // per retrier
+	retryCount  int
+	effective   any // input after InputPath/Parameters (Task, Map, Parallel)
+	timerID     int64
+	taskID      int64
+	taskToken   string
+
+	// Parallel and Map bookkeeping.
+	children    []*Frame
+	results     []any
+	items       []any
+	nextItem    int
+	active      int
+	failed      int
+	maxConc     int
+	tolCount    int
+	tolCountSet bool
+	tolPct      float64
+	tolPctSet   bool
+	childErr    *failure.Error
+	lastMarker  int64
+	mapRunDone  bool
+	index       int    // this frame's Map iteration index, -1 elsewhere
+	starting    bool   // startIterations is running for this frame
+	silent      bool   // events are not recorded (distributed Map iterations)
+	failEvent   string // the *StateFailed event to record if the state fails
+	itemValue   any
+
+	// Completion.
+	output any
+	err    *failure.Error
+}
+
+// Scope holds workflow variables. A Parallel branch or Map iteration gets
+// a child scope: it reads the variables of its ancestors, and what it
+// assigns stays in it.
+type Scope struct {
+	parent *Scope
+	vars   *value.Object
+}
+
+// NewScope returns an empty scope under parent (nil for the top level).
+func NewScope(parent *Scope) *Scope { return &Scope{parent: parent} }
+
+// Lookup finds a variable in s or its ancestors.
+func (s *Scope) Lookup(name string) (any, bool) {
+	for ; s != nil; s = s.parent {
+		if v, ok := s.vars.Get(name); ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// Set assigns a variable in s.
+func (s *Scope) Set(name string, v any) {
+	if s.vars == nil {
+		s.vars = value.NewObject(4)
+	}
+	s.vars.Set(name, v)
+}
+
+// Vars returns the variables assigned in s itself (not its ancestors).
+func (s *Scope) Vars() *value.Object { return s.vars }
+
+// random returns the next number of the execution's generator
+// (splitmix64: small state, good distribution, trivially serialisable).
+func (x *Execution) random() uint64 {
+	x.rng += 0x9e3779b97f4a7c15
+	z := x.rng
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// Float64 returns a random number in [0, 1) from the execution's generator.
+func (x *Execution) Float64() float64 { return float64(x.random()>>11) / (1 << 53) }
+
+// Uint64 returns a random number from the execution's generator.
+func (x *Execution) Uint64() uint64 { return x.random() }

@@ -1,0 +1,199 @@
+package engine
+
+import (
+	"context"
+	"strings"
+
+	"github.com/stepwise-run/stepwise/asl/failure"
+	"github.com/stepwise-run/stepwise/asl/jsonata"
+	"github.com/stepwise-run/stepwise/value"
+)
+
+// jtemplate is a JSONata-mode field value: any JSON value in which strings
+// of the form "{% expression %}" are JSONata expressions, evaluated in
+// place; every other string is literal.
+type jtemplate struct {
+	field string // e.g. "Output", "Arguments", "Choices/0/Condition"
+	root  jnode
+	// constant is set when the template holds no expression at all.
+	constant bool
+}
+
+type jnode struct {
+	kind  jkind
+	lit   any
+	expr  *jsonata.Expr
+	text  string // the expression's source, for error messages
+	keys  []string
+	elems []jnode
+	path  string // field path for messages, e.g. "Output/result"
+}
+
+type jkind uint8
+
+const (
+	jLiteral jkind = iota
+	jExpr
+	jObject
+	jArray
+)
+
+// isJSONataString reports whether s is a "{% … %}" expression string.
+func isJSONataString(s string) (string, bool) {
+	t := strings.TrimSpace(s)
+	if len(t) >= 4 && strings.HasPrefix(t, "{%") && strings.HasSuffix(t, "%}") {
+		return strings.TrimSpace(t[2 : len(t)-2]), true
+	}
+	return "", false
+}
+
+func compileJTemplate(v any, field string) (*jtemplate, error) {
+	t := &jtemplate{field: field}
+	root, hasExpr, err := compileJNode(v, field)
+	if err != nil {
+		return nil, err
+	}
+	t.root, t.constant = root, !hasExpr
+	return t, nil
+}
+
+func compileJNode(v any, path string) (jnode, bool, error) {
+	switch x := v.(type) {
+	case string:
+		src, ok := isJSONataString(x)
+		if !ok {
+			return jnode{kind: jLiteral, lit: x}, false, nil
+		}
+		e, err := jsonata.Compile(src)
+		if err != nil {
+			return jnode{}, false, err
+		}
+		return jnode{kind: jExpr, expr: e, text: src, path: path}, true, nil
+	case *value.Object:
+		n := jnode{kind: jObject, lit: x}
+		any := false
+		for k, e := range x.All() {
+			c, has, err := compileJNode(e, path+"/"+k)
+			if err != nil {
+				return jnode{}, false, err
+			}
+			n.keys = append(n.keys, k)
+			n.elems = append(n.elems, c)
+			any = any || has
+		}
+		if !any {
+			return jnode{kind: jLiteral, lit: x}, false, nil
+		}
+		return n, true, nil
+	case []any:
+		n := jnode{kind: jArray, lit: x}
+		any := false
+		for i, e := range x {
+			c, has, err := compileJNode(e, path+"/"+itoa(i))
+			if err != nil {
+				return jnode{}, false, err
+			}
+			n.elems = append(n.elems, c)
+			any = any || has
+		}
+		if !any {
+			return jnode{kind: jLiteral, lit: x}, false, nil
+		}
+		return n, true, nil
+	default:
+		return jnode{kind: jLiteral, lit: v}, false, nil
+	}
+}
+
+// jscope is what JSONata expressions of one state can read.
+type jscope struct {
+	ctx    context.Context
+	states *value.Object // $states
+	vars   *Scope
+	env    *jsonata.Env
+}
+
+// eval evaluates the template. An expression that yields nothing
+// (undefined) is an error, as on AWS, unless allowUndefined is set, in which
+// case eval reports defined=false for a top-level undefined.
+func (t *jtemplate) eval(s *jscope) (any, error) {
+	if t.constant {
+		return t.root.lit, nil
+	}
+	return t.root.eval(s)
+}
+
+func (n *jnode) eval(s *jscope) (any, error) {
+	switch n.kind {
+	case jLiteral:
+		return n.lit, nil
+	case jExpr:
+		v, defined, err := n.expr.Eval(s.ctx, nil, s.env)
+		if err != nil {
+			return nil, failure.Errorf(failure.QueryEvaluationError,
+				"The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s",
+				n.text, n.path, err.Error())
+		}
+		if !defined {
+			return nil, failure.Errorf(failure.QueryEvaluationError,
+				"The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", n.text, n.path)
+		}
+		if !isJSONValue(v) {
+			return nil, failure.Errorf(failure.QueryEvaluationError,
+				"The JSONata expression '%s' specified for the field '%s' returned an unsupported result type.", n.text, n.path)
+		}
+		return v, nil
+	case jObject:
+		o := value.NewObject(len(n.keys))
+		for i, k := range n.keys {
+			v, err := n.elems[i].eval(s)
+			if err != nil {
+				return nil, err
+			}
+			o.Set(k, v)
+		}
+		return o, nil
+	default:
+		arr := make([]any, len(n.elems))
+		for i := range n.elems {
+			v, err := n.elems[i].eval(s)
+			if err != nil {
+				return nil, err
+			}
+			arr[i] = v
+		}
+		return arr, nil
+	}
+}
+
+// isJSONValue reports whether v belongs to the JSON value model (JSONata
+// can also yield functions, which AWS rejects).
+func isJSONValue(v any) bool {
+	switch x := v.(type) {
+	case nil, bool, float64, string:
+		return true
+	case *value.Object:
+		for _, e := range x.All() {
+			if !isJSONValue(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range x {
+			if !isJSONValue(e) {
+				return false
+			}
+		}
+		return true
+	default:
+		return false
+	}
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}

@@ -1,0 +1,509 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/asl/failure"
+	"github.com/stepwise-run/stepwise/history"
+	"github.com/stepwise-run/stepwise/value"
+)
+
+// InputKind names what happened to an execution.
+type InputKind uint8
+
+// Input kinds.
+const (
+	InputTimerFired    InputKind = iota + 1 // a timer armed by EffectArmTimer is due
+	InputTaskStarted                        // a worker took the task (optional)
+	InputTaskSucceeded                      // the task produced Output
+	InputTaskFailed                         // the task failed with Error and Cause
+	InputStop                               // StopExecution: abort with Error and Cause
+)
+
+// Input is one event fed to Step.
+type Input struct {
+	Kind   InputKind
+	ID     int64     // the timer or task id from the effect
+	Now    time.Time // the time the input happened
+	Output any       // InputTaskSucceeded
+	Error  string    // InputTaskFailed, InputStop
+	Cause  string
+	// Worker names the activity worker (InputTaskStarted).
+	Worker string
+}
+
+// EffectKind names something the caller must do after committing a Result.
+type EffectKind uint8
+
+// Effect kinds.
+const (
+	EffectArmTimer     EffectKind = iota + 1 // deliver InputTimerFired{ID} at At
+	EffectScheduleTask                       // run Task; deliver its outcome with ID
+	EffectCancelTimer                        // the timer ID is no longer wanted
+	EffectCancelTask                         // the task ID is no longer wanted
+)
+
+// Effect is one action for the caller.
+type Effect struct {
+	Kind EffectKind
+	ID   int64
+	At   time.Time    // EffectArmTimer
+	Task *TaskRequest // EffectScheduleTask
+}
+
+// TaskRequest describes the work a Task state asks for.
+type TaskRequest struct {
+	Resource         string
+	StateName        string
+	Input            any
+	Token            string // task token ($$.Task.Token)
+	TimeoutSeconds   int64  // 0: none
+	HeartbeatSeconds int64  // 0: none
+	Credentials      any
+	ExecutionARN     string
+}
+
+// Result is what one Start or Step produced: history events to append and
+// effects to carry out, in order, once they are durably recorded.
+type Result struct {
+	Events  []history.Event
+	Effects []Effect
+}
+
+// run is the working state of one Start or Step call.
+type run struct {
+	m   *Machine
+	x   *Execution
+	now time.Time
+	ctx context.Context
+	res Result
+}
+
+// Start begins an execution: it records ExecutionStarted and runs as far as
+// the definition allows without outside input.
+func (m *Machine) Start(meta Meta, inputText string, now time.Time) (*Execution, Result, error) {
+	input, err := value.ParseString(inputText)
+	if err != nil {
+		return nil, Result{}, fmt.Errorf("execution input: %w", err)
+	}
+	x := &Execution{Meta: meta, Input: input, InputText: inputText, Status: StatusRunning, nextEventID: 1, rng: meta.Seed}
+	r := &run{m: m, x: x, now: now, ctx: context.Background()}
+	id := r.emit(nil, "ExecutionStarted", func(e *history.Event) {
+		e.ExecutionStarted = &history.ExecutionStartedDetails{
+			Input: history.Text(inputText), InputDetails: &history.DataDetails{}, RoleArn: meta.RoleARN,
+			StateMachineAliasArn: meta.StateMachineAliasARN, StateMachineVersionArn: meta.StateMachineVersionARN,
+		}
+	})
+	_ = id
+	x.root = r.newFrame(m.root, nil, NewScope(nil), 0)
+	x.root.index = -1
+	x.root.input, x.root.inputText = input, inputText
+	if t := m.Definition.TimeoutSeconds; t != nil && *t > 0 {
+		r.effect(Effect{Kind: EffectArmTimer, ID: executionTimeoutTimer, At: now.Add(time.Duration(*t) * time.Second)})
+	}
+	r.drive(x.root)
+	return x, r.res, nil
+}
+
+// executionTimeoutTimer is the timer id of the execution's TimeoutSeconds.
+const executionTimeoutTimer = -1
+
+// Step applies one input to a running execution.
+func (m *Machine) Step(x *Execution, in Input) (Result, error) {
+	if x.Done() {
+		return Result{}, fmt.Errorf("execution %s is %s", x.Meta.ExecutionARN, x.Status)
+	}
+	r := &run{m: m, x: x, now: in.Now, ctx: context.Background()}
+	switch in.Kind {
+	case InputStop:
+		r.finishAborted(in.Error, in.Cause)
+		return r.res, nil
+	case InputTimerFired:
+		if in.ID == executionTimeoutTimer {
+			r.finishTimedOut()
+			return r.res, nil
+		}
+	}
+	f := r.findFrame(x.root, in)
+	if f == nil {
+		// A stale timer or a duplicate task outcome: nothing waits for it.
+		return r.res, nil
+	}
+	r.resume(f, in)
+	return r.res, nil
+}
+
+// findFrame finds the frame waiting for the input's timer or task id.
+func (r *run) findFrame(f *Frame, in Input) *Frame {
+	if f == nil {
+		return nil
+	}
+	switch {
+	case in.Kind == InputTimerFired && f.timerID == in.ID && (f.phase == phaseWaitTimer || f.phase == phaseRetryWait || f.phase == phaseWaitTask):
+		return f
+	case in.Kind != InputTimerFired && f.taskID == in.ID && f.phase == phaseWaitTask:
+		return f
+	}
+	for _, c := range f.children {
+		if found := r.findFrame(c, in); found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+func (r *run) newFrame(g *graph, parent *Frame, vars *Scope, last int64) *Frame {
+	r.x.nextID++
+	f := &Frame{ID: r.x.nextID, g: g, parent: parent, vars: vars, last: last, node: g.states[g.start], index: -1}
+	return f
+}
+
+// emit appends a history event in frame f (nil for execution-level events)
+// and returns its id. The event's previousEventId is the frame's last event.
+func (r *run) emit(f *Frame, typ string, fill func(*history.Event)) int64 {
+	return r.emitFrom(f, typ, true, fill)
+}
+
+// emitMarker appends an event that does not move the frame's chain: the
+// next event names the same previous event (AWS does so for the
+// *Succeeded/*Failed markers of Map and Parallel states).
+func (r *run) emitMarker(f *Frame, typ string, fill func(*history.Event)) int64 {
+	return r.emitFrom(f, typ, false, fill)
+}
+
+func (r *run) emitFrom(f *Frame, typ string, advance bool, fill func(*history.Event)) int64 {
+	if f != nil && f.silent {
+		return 0 // distributed Map iterations record their events in child executions
+	}
+	id := r.x.nextEventID
+	r.x.nextEventID++
+	r.x.eventCount++
+	var prev int64
+	if f != nil {
+		prev = f.last
+		if advance {
+			f.last = id
+		}
+	} else if r.x.root != nil {
+		prev = r.x.root.last
+		if advance {
+			r.x.root.last = id
+		}
+	}
+	e := history.Event{ID: id, PreviousEventID: prev, Timestamp: r.now, Type: typ}
+	if fill != nil {
+		fill(&e)
+	}
+	r.res.Events = append(r.res.Events, e)
+	return id
+}
+
+func (r *run) effect(e Effect) { r.res.Effects = append(r.res.Effects, e) }
+
+// resume delivers an input to the frame waiting for it, then lets the
+// frame and its ancestors run as far as they can.
+func (r *run) resume(f *Frame, in Input) {
+	switch f.phase {
+	case phaseWaitTimer:
+		f.phase = phaseRun
+		r.finishWait(f)
+	case phaseRetryWait:
+		f.phase = phaseRun
+	case phaseWaitTask:
+		r.taskOutcome(f, in)
+	}
+	r.drive(f)
+}
+
+// drive runs frame f until it blocks or finishes, then propagates a
+// finished frame to its parent, and so on up to the execution.
+func (r *run) drive(f *Frame) {
+	for f != nil {
+		r.runFrame(f)
+		if r.x.Done() {
+			return
+		}
+		if f.phase != phaseDone {
+			return
+		}
+		p := f.parent
+		if p == nil {
+			r.finishExecution(f)
+			return
+		}
+		r.childDone(p, f)
+		if p.phase == phaseWaitChildren {
+			return // siblings still running
+		}
+		f = p
+	}
+}
+
+// runFrame runs transitions in f until it blocks, finishes or starts
+// children that block.
+func (r *run) runFrame(f *Frame) {
+	for !r.x.Done() {
+		switch f.phase {
+		case phaseEnter:
+			r.enterState(f)
+		case phaseRun:
+			r.runState(f)
+		default:
+			return
+		}
+	}
+}
+
+func (r *run) enterState(f *Frame) {
+	n := f.node
+	f.enteredPrev = f.last
+	f.enteredID = r.emit(f, n.s.Type+"StateEntered", func(e *history.Event) {
+		e.StateEntered = &history.StateEnteredDetails{Name: n.s.Name, Input: r.payload(f.input, f.inputText), InputDetails: &history.DataDetails{}}
+	})
+	f.enteredTime = r.now
+	f.attempts = f.attempts[:0]
+	f.retryCount = 0
+	f.phase = phaseRun
+}
+
+// payload returns v as a history payload; raw, when set, is the text v
+// was parsed from (AWS shows the execution input as it was submitted).
+func (r *run) payload(v any, raw string) history.Payload {
+	if raw != "" {
+		return history.Text(raw)
+	}
+	return history.Value(v)
+}
+
+func (r *run) runState(f *Frame) {
+	var err error
+	switch f.node.s.Type {
+	case asl.TypePass:
+		err = r.runPass(f)
+	case asl.TypeChoice:
+		err = r.runChoice(f)
+	case asl.TypeWait:
+		err = r.runWait(f)
+	case asl.TypeSucceed:
+		err = r.runSucceed(f)
+	case asl.TypeFail:
+		err = r.runFail(f)
+	case asl.TypeTask:
+		err = r.runTask(f)
+	case asl.TypeParallel:
+		err = r.runParallel(f)
+	case asl.TypeMap:
+		err = r.runMap(f)
+	default:
+		err = failure.Errorf(failure.Runtime, "unsupported state type %q", f.node.s.Type)
+	}
+	if err != nil {
+		r.stateFailed(f, asFailure(err))
+	}
+}
+
+// asFailure converts any error to a States error; errors that are not
+// *failure.Error become States.Runtime.
+func asFailure(err error) *failure.Error {
+	if fe, ok := err.(*failure.Error); ok {
+		return fe
+	}
+	return failure.New(failure.Runtime, err.Error())
+}
+
+// exitState records the state's exit and moves the frame on.
+func (r *run) exitState(f *Frame, output any, next string, assigned *value.Object) {
+	n := f.node
+	if err := r.checkSize(n, output); err != nil {
+		r.stateFailed(f, err)
+		return
+	}
+	text := r.textOf(f, output)
+	r.emit(f, n.s.Type+"StateExited", func(e *history.Event) {
+		e.StateExited = &history.StateExitedDetails{Name: n.s.Name, Output: r.payload(output, text), OutputDetails: &history.DataDetails{}}
+		if assigned != nil && assigned.Len() > 0 {
+			e.StateExited.AssignedVariables = make(map[string]string, assigned.Len())
+			for k, v := range assigned.All() {
+				e.StateExited.AssignedVariables[k] = value.String(v)
+			}
+			e.StateExited.AssignedVariablesDetails = &history.DataDetails{}
+		}
+	})
+	r.transition(f, output, next, text)
+}
+
+// textOf returns the JSON text AWS would show for a state's output: AWS
+// passes a document's original text along while no state transforms it
+// (the execution input's spacing survives a chain of plain Pass states).
+func (r *run) textOf(f *Frame, output any) string {
+	if f.resultText != "" && sameValue(output, f.results) {
+		return f.resultText
+	}
+	if f.inputText != "" && sameValue(output, f.input) {
+		return f.inputText
+	}
+	return ""
+}
+
+// sameValue reports whether a and b are the same document: identical
+// containers, or equal scalars.
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case *value.Object:
+		y, ok := b.(*value.Object)
+		return ok && x == y
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	case nil, bool, float64, string:
+		return a == b
+	}
+	return false
+}
+
+// transition moves f to the next state, or finishes it when next is "".
+func (r *run) transition(f *Frame, output any, next, text string) {
+	f.resultText = ""
+	if next == "" {
+		f.output, f.outputText = output, text
+		f.phase = phaseDone
+		return
+	}
+	f.node = f.g.states[next]
+	f.input, f.inputText = output, text
+	f.phase = phaseEnter
+	if f.node == nil {
+		r.stateFailed(f, failure.Errorf(failure.Runtime, "state %q does not exist", next))
+	}
+}
+
+// nextOf returns the state's Next, or "" when it ends its graph.
+func nextOf(n *node) string {
+	if n.s.End {
+		return ""
+	}
+	return n.s.Next
+}
+
+// payloadLimit is AWS's payload size quota (256 KiB).
+const payloadLimit = 256 * 1024
+
+func (r *run) checkSize(n *node, v any) *failure.Error {
+	if value.EncodedLen(v) > payloadLimit {
+		return failure.Errorf(failure.DataLimitExceeded,
+			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", n.s.Name)
+	}
+	return nil
+}
+
+// stateFailed handles an error raised by the frame's current state:
+// Retry, then Catch, else the frame fails.
+func (r *run) stateFailed(f *Frame, err *failure.Error) {
+	n := f.node
+	if err.Name == failure.QueryEvaluationError {
+		prev := f.enteredPrev
+		if n.s.Type == asl.TypeWait {
+			prev = f.last
+		}
+		f.last = prev
+		r.emit(f, "EvaluationFailed", func(e *history.Event) {
+			e.EvaluationFailed = &history.EvaluationFailedDetails{Error: err.Name, Cause: r.stateCause(f, err), State: n.s.Name}
+		})
+	}
+	if !failure.Terminal(err.Name) && r.retry(f, err) {
+		return
+	}
+	r.emitFailEvent(f, err)
+	if !failure.Terminal(err.Name) && r.catch(f, err) {
+		return
+	}
+	f.err = &failure.Error{Name: err.Name, Cause: r.stateCause(f, err)}
+	f.phase = phaseDone
+}
+
+// stateCause prefixes causes of engine-detected errors with AWS's
+// "An error occurred while executing the state …" sentence.
+func (r *run) stateCause(f *Frame, err *failure.Error) string {
+	if err.Name != failure.Runtime && err.Name != failure.QueryEvaluationError {
+		return err.Cause
+	}
+	if hasStatePrefix(err.Cause) {
+		return err.Cause
+	}
+	return fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
+		f.node.s.Name, f.enteredID, err.Cause)
+}
+
+func hasStatePrefix(s string) bool {
+	const p = "An error occurred while executing the state '"
+	return len(s) >= len(p) && s[:len(p)] == p
+}
+
+func (r *run) finishExecution(root *Frame) {
+	x := r.x
+	x.stopTime = r.now
+	if root.err != nil {
+		x.Status = StatusFailed
+		x.Error, x.Cause, x.HasError, x.HasCause = root.err.Name, root.err.Cause, true, true
+		r.emit(root, "ExecutionFailed", func(e *history.Event) {
+			e.ExecutionFailed = history.NewErrorDetails(root.err.Name, root.err.Cause)
+		})
+		return
+	}
+	x.Status = StatusSucceeded
+	x.Output = root.output
+	r.emit(root, "ExecutionSucceeded", func(e *history.Event) {
+		e.ExecutionSucceeded = &history.OutputDetails{Output: r.payload(root.output, root.outputText), OutputDetails: &history.DataDetails{}}
+	})
+}
+
+func (r *run) finishAborted(errName, cause string) {
+	x := r.x
+	x.Status = StatusAborted
+	x.stopTime = r.now
+	x.Error, x.Cause = errName, cause
+	x.HasError, x.HasCause = errName != "", cause != ""
+	r.cancelAll(x.root)
+	r.emit(x.root, "ExecutionAborted", func(e *history.Event) {
+		d := &history.ErrorDetails{}
+		if errName != "" {
+			d.Error = &errName
+		}
+		if cause != "" {
+			d.Cause = &cause
+		}
+		e.ExecutionAborted = d
+	})
+}
+
+func (r *run) finishTimedOut() {
+	x := r.x
+	x.Status = StatusTimedOut
+	x.stopTime = r.now
+	x.Error, x.HasError = failure.Timeout, true
+	r.cancelAll(x.root)
+	r.emit(x.root, "ExecutionTimedOut", func(e *history.Event) {
+		name := failure.Timeout
+		e.ExecutionTimedOut = &history.ErrorDetails{Error: &name}
+	})
+}
+
+// cancelAll emits cancellation effects for everything f and its
+// descendants wait on.
+func (r *run) cancelAll(f *Frame) {
+	if f == nil {
+		return
+	}
+	switch f.phase {
+	case phaseWaitTimer, phaseRetryWait:
+		r.effect(Effect{Kind: EffectCancelTimer, ID: f.timerID})
+	case phaseWaitTask:
+		r.effect(Effect{Kind: EffectCancelTask, ID: f.taskID})
+	}
+	for _, c := range f.children {
+		r.cancelAll(c)
+	}
+}
