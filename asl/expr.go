@@ -29,14 +29,8 @@ func checkPath(s string) error {
 // *Path fields): a path that names one value, so only names and single
 // indexes are allowed.
 func checkReferencePath(s string) error {
-	p, err := jsonpath.Parse(s)
-	if err != nil {
-		return err
-	}
-	if !p.IsReference() {
-		return fmt.Errorf("%q is not a reference path", s)
-	}
-	return nil
+	_, err := jsonpath.ParseReference(s)
+	return err
 }
 
 // checkIntrinsic checks an intrinsic function call such as

@@ -447,3 +447,50 @@ func TestValidateDefinitionBuiltInCode(t *testing.T) {
 		t.Errorf("Validate = %v", got)
 	}
 }
+
+func TestValidateMapDetails(t *testing.T) {
+	const proc = `"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Succeed"}}}`
+	const dist = `"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"B","States":{"B":{"Type":"Succeed"}}}`
+	runValidateTests(t, []validateTest{
+		{"ItemProcessor and Iterator", `{"StartAt":"A","States":{"A":{"Type":"Map","End":true,` + proc + `,"Iterator":{"StartAt":"C","States":{"C":{"Type":"Succeed"}}}}}}`, ValidateOptions{},
+			[]d{{svf, "/States/A", "The fields 'ItemProcessor' and 'Iterator' cannot both be set"}}},
+		{"ItemSelector and Parameters", one(`{"Type":"Map","End":true,` + proc + `,"ItemSelector":{},"Parameters":{}}`), ValidateOptions{},
+			[]d{{svf, "/States/A", "The fields 'ItemSelector' and 'Parameters' cannot both be set"}}},
+		{"ProcessorConfig fields", one(`{"Type":"Map","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","Speed":1},"StartAt":"B","States":{"B":{"Type":"Succeed"}}}}`), ValidateOptions{},
+			[]d{{svf, "/States/A/ItemProcessor/ProcessorConfig", "Field 'Speed' is not supported"},
+				{svf, "/States/A/ItemProcessor/ProcessorConfig", "The field 'ExecutionType' is required but was missing"}}},
+		{"ItemReader", one(`{"Type":"Map","End":true,` + dist + `,"ItemReader":{"ReaderConfig":{},"Arguments":{},"Parameters":{"Bucket.$":"bucket"}}}`), ValidateOptions{},
+			[]d{{svf, "/States/A/ItemReader", "The QueryLanguage is set to 'JSONPath', but field 'Arguments' is only supported for the 'JSONata' QueryLanguage"},
+				{svf, "/States/A/ItemReader", "These fields are required: [Resource]"},
+				{svf, "/States/A/ItemReader/Parameters", "The value for the field 'Bucket.$' must be a valid JSONPath or a valid intrinsic function call"}}},
+		{"ResultWriter and ItemBatcher", one(`{"Type":"Map","End":true,` + dist + `,"ResultWriter":{"Resource":"s3","Foo":1},"ItemBatcher":{"MaxItemsPerBatch":-1,"BatchInput":{"a.$":"x"},"Size":2}}`), ValidateOptions{},
+			[]d{{svf, "/States/A/ResultWriter", "Field 'Foo' is not supported"},
+				{CodeInvalidResource, "/States/A/ResultWriter/Resource", "Resource 's3' is not a valid ARN"},
+				{svf, "/States/A/ItemBatcher", "Field 'Size' is not supported"},
+				{svf, "/States/A/ItemBatcher/MaxItemsPerBatch", "The value for the field 'MaxItemsPerBatch' must be greater than or equal to 0"},
+				{svf, "/States/A/ItemBatcher/BatchInput", "The value for the field 'a.$' must be a valid JSONPath or a valid intrinsic function call"}}},
+		{"JSONata map", jsonataOne(`{"Type":"Map","End":true,` + dist + `,"Items":[1,2],"MaxConcurrency":"{% $states.input.n %}","ToleratedFailurePercentage":"{% 5 %}","ItemSelector":{"v":"{% $states.context.Map.Item.Value %}"}}`), ValidateOptions{}, nil},
+		{"JSONata map bad values", jsonataOne(`{"Type":"Map","End":true,` + dist + `,"Items":{"a":1},"MaxConcurrency":"ten","ToleratedFailurePercentage":"x"}`), ValidateOptions{},
+			[]d{{svf, "/States/A/MaxConcurrency", "The value for the field 'MaxConcurrency' must be an INTEGER or a JSONata expression"},
+				{svf, "/States/A/ToleratedFailurePercentage", "Expected value of type [NUMBER]"},
+				{svf, "/States/A/Items", "The value for the field 'Items' must be an ARRAY or a JSONata expression"}}},
+	})
+}
+
+func TestValidateCredentialsAndAssign(t *testing.T) {
+	const task = `"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true`
+	runValidateTests(t, []validateTest{
+		{"RoleArn type", one(`{` + task + `,"Credentials":{"RoleArn":1}}`), ValidateOptions{},
+			[]d{{svf, "/States/A/Credentials/RoleArn", "Expected value of type [STRING]"}}},
+		{"RoleArn.$ path", one(`{` + task + `,"Credentials":{"RoleArn.$":"role"}}`), ValidateOptions{},
+			[]d{{svf, "/States/A/Credentials", "The value for the field 'RoleArn.$' must be a valid JSONPath or a valid intrinsic function call"}}},
+		{"Credentials type", one(`{` + task + `,"Credentials":"role"}`), ValidateOptions{},
+			[]d{{svf, "/States/A/Credentials", "Expected value of type [OBJECT]"}}},
+		{"JSONata RoleArn expression", jsonataOne(`{` + task + `,"Credentials":{"RoleArn":"{% $states.input.role %}"}}`), ValidateOptions{}, nil},
+		{"JSONata Assign", jsonataOne(`{"Type":"Pass","End":true,"Assign":{"a.$":1,"b":"{% $states.input %}"}}`), ValidateOptions{},
+			[]d{{svf, "/States/A/Assign", "The variable name 'a.$' is invalid: it must start with a letter or '_' and contain only letters, digits and '_'"}}},
+		{"catcher Assign", one(`{` + task + `,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"A","Assign":{"err.$":"$.Error","bad-name":1}}]}`), ValidateOptions{},
+			[]d{{svf, "/States/A/Catch/0/Assign", "The variable name 'bad-name' is invalid: it must start with a letter or '_' and contain only letters, digits and '_'"}}},
+		{"choice rule Assign", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.a","IsNull":true,"Next":"B","Assign":{"x.$":"$.a","y":"$$"}}],"Default":"B"},"B":{"Type":"Succeed"}}}`, ValidateOptions{}, nil},
+	})
+}
