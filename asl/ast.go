@@ -2,6 +2,14 @@
 // definition into typed states and validates it, reporting every problem with
 // its JSON location as AWS's validator does.
 //
+// Parse decodes a definition leniently; Validate applies the rules of the
+// States Language specification and of AWS Step Functions; Check does both,
+// as CreateStateMachine and ValidateStateMachineDefinition do.
+// FormatInvalidDefinition renders the diagnostics as AWS's InvalidDefinition
+// message. Diagnostic codes and, where AWS's wording is known, messages are
+// AWS's; the comments beside each check say which messages are recorded from
+// AWS and which only follow its style.
+//
 // Parsing is structural: fields keep their raw form (paths as strings,
 // payload templates and JSONata expressions as values) and are compiled into
 // an executable form by the engine (package engine), once per state machine
