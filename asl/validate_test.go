@@ -494,3 +494,16 @@ func TestValidateCredentialsAndAssign(t *testing.T) {
 		{"choice rule Assign", `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.a","IsNull":true,"Next":"B","Assign":{"x.$":"$.a","y":"$$"}}],"Default":"B"},"B":{"Type":"Succeed"}}}`, ValidateOptions{}, nil},
 	})
 }
+
+func BenchmarkCheck(b *testing.B) {
+	def := []byte(`{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"And":[{"Variable":"$.a","NumericEquals":1},{"Not":{"Variable":"$.b","IsNull":true}}],"Next":"D"}],"Default":"M"},
+		"D":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"a.$":"States.Format('{}', $.x)","b":[{"c.$":"$$.Task.Token"}]},"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":3}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"Next":"M"},
+		"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"$"},"End":true}}},"Next":"S"},
+		"F":{"Type":"Fail","Error":"E","Cause":"C"},"S":{"Type":"Succeed"}}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, diags := Check(def, ValidateOptions{}); len(diags) != 0 {
+			b.Fatal(diags)
+		}
+	}
+}
