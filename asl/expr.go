@@ -87,6 +87,96 @@ func hasJSONataToken(s, tok string) bool {
 	return false
 }
 
+// jsonataKeywords are the JSONata words that are not field names.
+var jsonataKeywords = map[string]bool{"and": true, "or": true, "in": true,
+	"true": true, "false": true, "null": true, "function": true}
+
+// topLevelNames returns, in order and once each, the field names the body
+// of a "{% ... %}" expression reads at its top level: a path whose first
+// step is a bare name, outside every bracket, brace and parenthesis. The
+// States Language forbids them: a JSONata expression has no context item,
+// so such a name can only come to nothing. Names nested inside a predicate,
+// a function call, a block or a constructor are allowed (and not looked at).
+func topLevelNames(s string) []string {
+	body := s[2 : len(s)-2]
+	var names []string
+	seen := map[string]bool{}
+	depth := 0
+	var prev byte // the last significant character before i
+	for i := 0; i < len(body); {
+		c := body[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+			continue
+		case c == '"' || c == '\'':
+			end, err := scanQuoted(body, i)
+			if err != nil {
+				return names
+			}
+			i, prev = end, '"'
+			continue
+		case c == '/' && i+1 < len(body) && body[i+1] == '*':
+			end := strings.Index(body[i+2:], "*/")
+			if end < 0 {
+				return names
+			}
+			i += end + 4
+			continue
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		case c == '$':
+			i++
+			for i < len(body) && (isIdentPart(body[i]) || body[i] == '$') {
+				i++
+			}
+			prev = '$'
+			continue
+		case isDigit(c):
+			for i < len(body) && (isDigit(body[i]) || body[i] == '.' || body[i] == 'e' || body[i] == 'E') {
+				i++
+			}
+			prev = '0'
+			continue
+		case isIdentStart(c) || c >= 0x80 || c == '`':
+			start := i
+			var name string
+			if c == '`' {
+				end := strings.IndexByte(body[i+1:], '`')
+				if end < 0 {
+					return names
+				}
+				name, i = body[i+1:i+1+end], i+end+2
+			} else {
+				for i < len(body) && (isIdentPart(body[i]) || body[i] >= 0x80) {
+					i++
+				}
+				name = body[start:i]
+			}
+			next := skipBlank(body, i)
+			call := next < len(body) && body[next] == '('
+			if depth == 0 && prev != '.' && !call && (c == '`' || !jsonataKeywords[name]) && !seen[name] {
+				seen[name] = true
+				names = append(names, name)
+			}
+			prev = 'a'
+			continue
+		}
+		prev = c
+		i++
+	}
+	return names
+}
+
+func skipBlank(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
 // scanQuoted scans a quoted string starting at its quote and returns the
 // index after the closing quote.
 func scanQuoted(s string, i int) (int, error) {

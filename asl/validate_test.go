@@ -507,3 +507,33 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 }
+
+func TestTopLevelNames(t *testing.T) {
+	tests := []struct {
+		expr string
+		want string
+	}{
+		{`{% phone %}`, "phone"},
+		{`{% a.b & c %}`, "a,c"},
+		{`{% $states.input.phone %}`, ""},
+		{`{% $states.input. phone %}`, ""},
+		{`{% $states.input.items[price > 5].name %}`, ""},
+		{`{% $map($states.input.xs, function($v) { $v.name }) %}`, ""},
+		{`{% $x > 1 ? 'yes' : no %}`, "no"},
+		{`{% true and false or null in [1] %}`, ""},
+		{"{% `a b` %}", "a b"},
+		{`{% "phone" & 'x' /* phone */ %}`, ""},
+		{`{% 1.5e3 + $count($states.input) %}`, ""},
+		{`{% ($x := 1; $x + y) %}`, ""},
+		{`{% a + a %}`, "a"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(topLevelNames(tt.expr), ","); got != tt.want {
+			t.Errorf("topLevelNames(%s) = %q, want %q", tt.expr, got, tt.want)
+		}
+	}
+	runValidateTests(t, []validateTest{
+		{"top-level reference", jsonataOne(`{"Type":"Pass","End":true,"Output":{"v":"{% phone %}"}}`), ValidateOptions{},
+			[]d{{CodeUnsupportedJSONata, "/States/A/Output/v", "Reference to 'phone' at the top level is not supported."}}},
+	})
+}

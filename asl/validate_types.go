@@ -317,6 +317,9 @@ func (v *validator) jsonataValue(val any, loc string, inCatch bool) {
 		if !inCatch && hasJSONataToken(x, "$states.errorOutput") {
 			v.add(CodeUnsupportedJSONata, loc, "Field '$states.errorOutput' does not exist.")
 		}
+		for _, name := range topLevelNames(x) {
+			v.add(CodeUnsupportedJSONata, loc, "Reference to '%s' at the top level is not supported.", name)
+		}
 	case *value.Object:
 		for k, e := range x.All() {
 			v.jsonataValue(e, at(loc, k), inCatch)
