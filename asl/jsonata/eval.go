@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"math"
+	"strings"
 
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -478,12 +479,17 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 		return -f, nil
 	case "[":
 		var result any = []any{}
+		var pending concurrentError
 		for _, item := range n.exprs {
+			start := ev.steps
 			v, err := ev.eval(item, input, env)
 			if err != nil {
-				return nil, err
+				if pending.add(err, ev.steps-start) {
+					return nil, err
+				}
+				continue
 			}
-			if isUndef(v) {
+			if isUndef(v) || pending.err != nil {
 				continue
 			}
 			if item.typ == ntUnary && item.op == "[" {
@@ -492,6 +498,9 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 			} else {
 				result = appendValues(result, v)
 			}
+		}
+		if pending.err != nil {
+			return nil, pending.err
 		}
 		if n.consarray {
 			xs, _ := asArray(result)
@@ -502,4 +511,26 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 		return ev.group(n.ctor, input, env)
 	}
 	return Undefined{}, nil
+}
+
+// concurrentError picks the error jsonata-js reports when several items of
+// an array constructor (or values of an object constructor) fail: it
+// evaluates them concurrently with Promise.all, so the error that needs the
+// fewest asynchronous steps wins. The number of evaluation steps stands in
+// for the number of asynchronous steps.
+type concurrentError struct {
+	err  error
+	cost int64
+}
+
+// add records err, which took cost steps; it reports whether evaluation
+// must stop at once (budget, depth and cancellation errors).
+func (c *concurrentError) add(err error, cost int64) bool {
+	if e, ok := err.(*Error); !ok || strings.HasPrefix(e.Code, "U") {
+		return true
+	}
+	if c.err == nil || cost < c.cost {
+		c.err, c.cost = err, cost
+	}
+	return false
 }

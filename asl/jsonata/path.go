@@ -489,6 +489,7 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 			}
 		}
 	}
+	var pending concurrentError
 	for _, key := range keys {
 		e := groups[key]
 		context := e.data
@@ -507,13 +508,20 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 				genv.bind(k, v)
 			}
 		}
+		start := ev.steps
 		v, err := ev.eval(g.pairs[e.exprIndex][1], context, genv)
 		if err != nil {
-			return nil, err
+			if pending.add(err, ev.steps-start) {
+				return nil, err
+			}
+			continue
 		}
 		if !isUndef(v) {
 			result.Set(key, v)
 		}
+	}
+	if pending.err != nil {
+		return nil, pending.err
 	}
 	return result, nil
 }
