@@ -17,9 +17,10 @@ type recordedCase struct {
 	Definition       json.RawMessage `json:"definition"`
 	DefinitionString *string         `json:"definitionString"`
 	StateMachineType string          `json:"stateMachineType"` // execution cases
+	RequestRaw       json.RawMessage `json:"request"`
 	Request          struct {
 		Type string `json:"type"`
-	} `json:"request"`
+	} `json:"-"`
 	Expected struct {
 		Error    json.RawMessage `json:"error"`
 		Response json.RawMessage `json:"response"`
@@ -57,6 +58,10 @@ func loadCases(t *testing.T, kind string) []recordedCase {
 		var cases []recordedCase
 		if err := json.Unmarshal(b, &cases); err != nil {
 			t.Fatalf("%s: %v", f, err)
+		}
+		for i := range cases {
+			// request is an object in most kinds; only its type matters here.
+			_ = json.Unmarshal(cases[i].RequestRaw, &cases[i].Request)
 		}
 		all = append(all, cases...)
 	}
@@ -193,4 +198,55 @@ func loadAPICases(t *testing.T) []apiCase {
 		all = append(all, cases...)
 	}
 	return all
+}
+
+// TestRecordedTestStateDefinitions checks the TestState cases that send a
+// whole state machine (with a stateName): the definition must be rejected
+// with AWS's message when AWS rejected it, and accepted otherwise.
+func TestRecordedTestStateDefinitions(t *testing.T) {
+	n := 0
+	for _, c := range loadCases(t, "teststate") {
+		var req struct {
+			StateName string `json:"stateName"`
+		}
+		if err := json.Unmarshal(c.RequestRaw, &req); err != nil || req.StateName == "" {
+			continue
+		}
+		n++
+		_, diags := Check(c.text(), ValidateOptions{})
+		var want recordedError
+		_ = json.Unmarshal(c.Expected.Error, &want)
+		if want.Code == "InvalidDefinition" {
+			if got := FormatInvalidDefinition(diags); got != want.Message {
+				t.Errorf("%s:\n got %q\nwant %q", c.ID, got, want.Message)
+			}
+		} else if HasErrors(diags) {
+			t.Errorf("%s: %v", c.ID, diags)
+		}
+	}
+	fmt.Printf("TestState machine definitions checked: %d\n", n)
+}
+
+// TestRecordedTestStateStates checks that CheckState accepts every lone
+// state TestState cases sent, unless AWS rejected it as InvalidDefinition.
+func TestRecordedTestStateStates(t *testing.T) {
+	n := 0
+	for _, c := range loadCases(t, "teststate") {
+		var req struct {
+			StateName string `json:"stateName"`
+		}
+		if err := json.Unmarshal(c.RequestRaw, &req); err != nil || req.StateName != "" {
+			continue
+		}
+		var want recordedError
+		_ = json.Unmarshal(c.Expected.Error, &want)
+		if want.Code == "InvalidDefinition" {
+			continue // Map and Parallel refused by TestState itself
+		}
+		n++
+		if s, diags := CheckState(c.text(), ValidateOptions{}); s == nil || HasErrors(diags) {
+			t.Errorf("%s: %v", c.ID, diags)
+		}
+	}
+	fmt.Printf("TestState states checked: %d\n", n)
 }

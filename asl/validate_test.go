@@ -371,12 +371,16 @@ func FuzzCheck(f *testing.F) {
 	f.Add([]byte(`{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Map","Items":"{% [1,2] %}","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED"},"StartAt":"B","States":{"B":{"Type":"Succeed"}}},"Retry":[{"ErrorEquals":["States.ALL"]}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"A","Output":"{% $x %}"}],"End":true}}}`))
 	f.Add([]byte(`{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"And":[{"Variable":"$.a","NumericEquals":1},{"Not":{"Variable":"$.b","IsNull":true}}],"Next":"D"}],"Default":"D"},"D":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"a.$":"States.Format('{}', $.x)","b":[{"c.$":"$$.Task.Token"}]},"TimeoutSeconds":5,"HeartbeatSeconds":6,"Credentials":{"RoleArn.$":"$.r"},"End":true}}}`))
 	f.Add([]byte(`{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"P","States":{"P":{"Type":"Wait","Timestamp":"2016-03-14T01:59:00Z","Next":"Q"}}}],"Next":"F"},"F":{"Type":"Fail","ErrorPath":"$.e","Cause":"c"}}}`))
+	f.Add([]byte(`{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":{"a":"{% $states.input.x[y > 1] %}","b":"{% phone & \"x\" /* c */ %}","c":"{% ` + "`a b`" + ` %}"},"Assign":{"v":"{% $$ %}"},"Next":"B"},"B":{"Type":"Choice","Choices":[{"Condition":"{% $v ? 1 : n %}","Next":"A"}],"Default":"C"},"C":{"Type":"Succeed"}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		def, diags := Check(b, ValidateOptions{Type: Express})
+		def, diags := Check(b, ValidateOptions{Type: Express, Warnings: true})
 		if def == nil && len(diags) == 0 {
 			t.Fatal("no definition and no diagnostic")
 		}
 		FormatInvalidDefinition(diags)
+		if s, diags := CheckState(b, ValidateOptions{}); s == nil && len(diags) == 0 {
+			t.Fatal("CheckState: no state and no diagnostic")
+		}
 	})
 }
 
@@ -536,4 +540,31 @@ func TestTopLevelNames(t *testing.T) {
 		{"top-level reference", jsonataOne(`{"Type":"Pass","End":true,"Output":{"v":"{% phone %}"}}`), ValidateOptions{},
 			[]d{{CodeUnsupportedJSONata, "/States/A/Output/v", "Reference to 'phone' at the top level is not supported."}}},
 	})
+}
+
+func TestCheckState(t *testing.T) {
+	s, diags := CheckState([]byte(`{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"Elsewhere","Retry":[{"ErrorEquals":[],"MaxAttempts":-1}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Handler"}]}`), ValidateOptions{})
+	if s == nil || s.Type != TypeTask {
+		t.Fatalf("state %+v", s)
+	}
+	var got []d
+	for _, g := range diags {
+		got = append(got, d{g.Code, g.Location, g.Message})
+	}
+	want := []d{
+		{svf, "/Retry/0/ErrorEquals", "The field 'ErrorEquals' must contain at least 1 element"},
+		{svf, "/Retry/0/MaxAttempts", "The value for the field 'MaxAttempts' must be greater than or equal to 0"},
+	}
+	if !equalDiags(got, want) {
+		t.Errorf("got %s\nwant %s", fmtDiags(got), fmtDiags(want))
+	}
+	if _, diags := CheckState([]byte(`{"Type":"Bogus"}`), ValidateOptions{}); len(diags) != 1 || diags[0].Location != "/Type" {
+		t.Errorf("bad type: %v", diags)
+	}
+	if _, diags := CheckState([]byte(`{"Type":"Pass"}`), ValidateOptions{}); len(diags) != 1 || diags[0].Location != "/" {
+		t.Errorf("no Next or End: %v", diags)
+	}
+	if s, diags := CheckState([]byte(`[]`), ValidateOptions{}); s != nil || len(diags) != 1 {
+		t.Errorf("not an object: %v %v", s, diags)
+	}
 }
