@@ -46,14 +46,7 @@ func setAt(segs []segment, cur any, exists bool, v any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		var out *value.Object
-		if obj == nil {
-			out = value.NewObject(1)
-		} else {
-			out = obj.Copy()
-		}
-		out.Set(s.name, nv)
-		return out, nil
+		return withMember(obj, ok, s.name, nv), nil
 	case segIndex:
 		arr, ok := cur.([]any)
 		if !ok {
@@ -73,4 +66,22 @@ func setAt(segs []segment, cur any, exists bool, v any) (any, error) {
 		return out, nil
 	}
 	return nil, ErrCannotSet
+}
+
+// withMember returns a copy of obj (nil for none) with member key set to v.
+// exists says whether obj already has the key. A new member is appended to
+// a copy sized for it, so the copy's storage grows only once.
+func withMember(obj *value.Object, exists bool, key string, v any) *value.Object {
+	if exists {
+		out := obj.Copy()
+		out.Set(key, v)
+		return out
+	}
+	out := value.NewObject(obj.Len() + 1)
+	for i := 0; i < obj.Len(); i++ {
+		k, mv := obj.At(i)
+		out.Set(k, mv)
+	}
+	out.Set(key, v)
+	return out
 }
