@@ -51,7 +51,7 @@ const (
 	// DefaultMaxDepth is the default evaluation depth limit.
 	DefaultMaxDepth = 2000
 	// DefaultMaxSteps is the default work budget.
-	DefaultMaxSteps = 50_000_000
+	DefaultMaxSteps = 20_000_000
 	// ctxCheckInterval is how many steps pass between checks of ctx.Done.
 	ctxCheckInterval = 1024
 )
@@ -99,6 +99,12 @@ type evaluator struct {
 	maxSteps int64
 	now      time.Time
 	hasNow   bool
+
+	// root is the outermost frame, holding $$; kept here to save
+	// allocations per evaluation.
+	root      frame
+	rootNames [1]string
+	rootVals  [1]any
 }
 
 func newEvaluator(ctx context.Context, env *Env) *evaluator {

@@ -278,6 +278,9 @@ func jsToFixed(x float64, dp int) string {
 	if isNonFinite(x) || math.Abs(x) >= 1e21 {
 		return formatNum(x)
 	}
+	if dp > 100 {
+		dp = 100 // JavaScript's toFixed accepts at most 100 digits
+	}
 	neg := x < 0
 	exact := strconv.FormatFloat(math.Abs(x), 'f', 1100, 64)
 	dot := strings.IndexByte(exact, '.')

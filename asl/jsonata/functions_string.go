@@ -178,6 +178,9 @@ func fnPad(c *call, args []any) (any, error) {
 	if math.IsNaN(width) || padLen <= 0 {
 		return s, nil
 	}
+	if err := c.ev.charge(int64(padLen * len(ch))); err != nil {
+		return nil, err
+	}
 	padding := strings.Repeat(ch, padLen)
 	if utf8.RuneCountInString(ch) > 1 {
 		padding = string(runesOf(padding)[:padLen])

@@ -202,6 +202,13 @@ func lettersToDecimal(s string, a byte) float64 {
 	return d
 }
 
+const (
+	// maxRoman bounds roman numerals (jsonata-js overflows its stack on
+	// large ones); maxPad bounds zero padding from picture widths.
+	maxRoman = 1e7
+	maxPad   = 1 << 20
+)
+
 type intPrimary int
 
 const (
@@ -364,6 +371,9 @@ func formatIntegerWith(value float64, f *integerFormat) (string, error) {
 		}
 		s = decimalToLetters(value, a)
 	case primaryRoman:
+		if value > maxRoman {
+			return "", newError("U1002", -1, "")
+		}
 		s = decimalToRoman(value)
 		if f.lcase == caseUpper {
 			s = strings.ToUpper(s)
@@ -377,7 +387,9 @@ func formatIntegerWith(value float64, f *integerFormat) (string, error) {
 		}
 	case primaryDecimal:
 		s = formatNum(value)
-		if pad := f.mandatoryDigits - utf8.RuneCountInString(s); pad > 0 {
+		if pad := f.mandatoryDigits - utf8.RuneCountInString(s); pad > maxPad {
+			return "", newError("U1002", -1, "")
+		} else if pad > 0 {
 			s = strings.Repeat("0", pad) + s
 		}
 		if f.zeroCode != '0' {

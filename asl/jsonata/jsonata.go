@@ -44,7 +44,9 @@ func (e *Expr) Eval(ctx context.Context, input any, env *Env) (result any, defin
 		}
 	}
 	ev := newEvaluator(ctx, env)
-	root := &frame{names: []string{"$"}, vals: []any{input}}
+	ev.rootNames[0], ev.rootVals[0] = "$", input
+	ev.root.names, ev.root.vals = ev.rootNames[:], ev.rootVals[:]
+	root := &ev.root
 	if xs, ok := input.([]any); ok {
 		input = &seq{items: []any{xs}, sequence: true, outerWrapper: true}
 	}

@@ -380,11 +380,13 @@ func formatNumber(v float64, picture string, p numberFormatProps) (any, error) {
 		hasExp = true
 		maxM := math.Pow(10, float64(pic.scaling))
 		minM := math.Pow(10, float64(pic.scaling-1))
-		for mantissa < minM {
+		// jsonata-js loops forever on zero and negative mantissas; stop
+		// after the float64 exponent range instead.
+		for i := 0; mantissa < minM && i < 700; i++ {
 			mantissa *= 10
 			exponent--
 		}
-		for mantissa > maxM {
+		for i := 0; mantissa > maxM && i < 700; i++ {
 			mantissa /= 10
 			exponent++
 		}

@@ -457,6 +457,9 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 	if len(items) == 0 {
 		items = []any{Undefined{}}
 	}
+	if len(items) == 1 && !reduce && len(g.pairs) <= 16 {
+		return ev.constructObject(g, items[0], env, result)
+	}
 	var keys []string
 	groups := make(map[string]*groupEntry, len(g.pairs))
 	for _, item := range items {
@@ -510,6 +513,52 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 		}
 		start := ev.steps
 		v, err := ev.eval(g.pairs[e.exprIndex][1], context, genv)
+		if err != nil {
+			if pending.add(err, ev.steps-start) {
+				return nil, err
+			}
+			continue
+		}
+		if !isUndef(v) {
+			result.Set(key, v)
+		}
+	}
+	if pending.err != nil {
+		return nil, pending.err
+	}
+	return result, nil
+}
+
+// constructObject is group for a single input item (the common object
+// constructor): the same evaluation order, without the grouping maps.
+func (ev *evaluator) constructObject(g *groupSpec, item any, env *frame, result *value.Object) (any, error) {
+	var keyBuf [16]string
+	var idxBuf [16]int
+	keys, idx := keyBuf[:0], idxBuf[:0]
+	for pi, pair := range g.pairs {
+		k, err := ev.eval(pair[0], item, env)
+		if err != nil {
+			return nil, err
+		}
+		if isUndef(k) {
+			continue
+		}
+		key, ok := k.(string)
+		if !ok {
+			return nil, newError("T1003", g.pos, "").val(k)
+		}
+		for _, prev := range keys {
+			if prev == key {
+				return nil, newError("D1009", g.pos, "").val(key)
+			}
+		}
+		keys = append(keys, key)
+		idx = append(idx, pi)
+	}
+	var pending concurrentError
+	for i, key := range keys {
+		start := ev.steps
+		v, err := ev.eval(g.pairs[idx[i]][1], item, env)
 		if err != nil {
 			if pending.add(err, ev.steps-start) {
 				return nil, err
