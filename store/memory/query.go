@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -52,10 +53,10 @@ func (s *Store) ListExecutions(ctx context.Context, p *store.ListExecutionsParam
 	}
 	order := func(e *store.Execution, parts []string) int {
 		ns, _ := strconv.ParseInt(parts[0], 10, 64)
-		return cmp.Or(cmp.Compare(ns, e.StartDate.UnixNano()), strings.Compare(parts[1], e.ARN))
+		return cmp.Or(cmp.Compare(ns, unixNano(e.StartDate)), strings.Compare(parts[1], e.ARN))
 	}
 	key := func(e *store.Execution) []string {
-		return []string{strconv.FormatInt(e.StartDate.UnixNano(), 10), e.ARN}
+		return []string{strconv.FormatInt(unixNano(e.StartDate), 10), e.ARN}
 	}
 	slices.SortFunc(items, func(a, b store.Execution) int { return order(&a, key(&b)) })
 	return page("executions", items, &p.ListParams, key, order)
@@ -221,4 +222,12 @@ func (s *Store) ListInbox(ctx context.Context, p *store.ListInboxParams) (*store
 func compareSeq(seq int64, parts []string) int {
 	n, _ := strconv.ParseInt(parts[0], 10, 64)
 	return cmp.Compare(seq, n)
+}
+
+// unixNano is t in Unix nanoseconds, 0 for the zero time.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
 }

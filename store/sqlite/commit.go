@@ -1,0 +1,140 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// Commit implements store.Store. The batch runs in the writer's current
+// transaction, inside a savepoint of its own when it shares the transaction.
+func (s *Store) Commit(ctx context.Context, b *store.Batch) error {
+	if err := b.Validate(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if err := s.write(ctx, func(w *wtx) error { return w.apply(b) }); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (w *wtx) apply(b *store.Batch) error {
+	for i := range b.Executions {
+		if err := w.writeExecution(b.Shard, &b.Executions[i]); err != nil {
+			return err
+		}
+	}
+	for _, c := range b.History {
+		if err := w.appendHistory(c); err != nil {
+			return err
+		}
+	}
+	for _, r := range b.OutboxInserts {
+		if exists, err := w.exists(`SELECT 1 FROM outbox WHERE id = ?`, r.ID); err != nil || exists {
+			return errOr(err, fmt.Errorf("outbox row %s: %w", r.ID, store.ErrAlreadyExists))
+		}
+		if _, err := w.exec(`INSERT INTO outbox (id, execution_arn, shard, kind, payload, due_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.ID, r.ExecutionARN, b.Shard, r.Kind, r.Payload, ns(r.DueAt)); err != nil {
+			return fmt.Errorf("outbox row %s: %w", r.ID, err)
+		}
+	}
+	for _, id := range b.OutboxDeletes {
+		r, err := w.exec(`DELETE FROM outbox WHERE id = ?`, id)
+		if err := affected(r, err, "delete outbox row "+id, store.ErrConflict); err != nil {
+			return err
+		}
+	}
+	for _, r := range b.InboxInserts {
+		if exists, err := w.exists(`SELECT 1 FROM inbox WHERE id = ?`, r.ID); err != nil || exists {
+			return errOr(err, fmt.Errorf("inbox row %s: %w", r.ID, store.ErrAlreadyExists))
+		}
+		if _, err := w.exec(`INSERT INTO inbox (id, execution_arn, shard, kind, payload, created_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.ID, r.ExecutionARN, b.Shard, r.Kind, r.Payload, ns(r.CreatedAt)); err != nil {
+			return fmt.Errorf("inbox row %s: %w", r.ID, err)
+		}
+	}
+	for _, id := range b.InboxDeletes {
+		r, err := w.exec(`DELETE FROM inbox WHERE id = ?`, id)
+		if err := affected(r, err, "delete inbox row "+id, store.ErrConflict); err != nil {
+			return err
+		}
+	}
+	for _, t := range b.ActivityTasks {
+		if exists, err := w.exists(`SELECT 1 FROM activity_tasks WHERE token = ?`, t.TaskToken); err != nil || exists {
+			return errOr(err, fmt.Errorf("activity task %s: %w", t.TaskToken, store.ErrAlreadyExists))
+		}
+		if _, err := w.exec(`INSERT INTO activity_tasks (token, activity_arn, execution_arn, input, created_ns) VALUES (?, ?, ?, ?, ?)`,
+			t.TaskToken, t.ActivityARN, t.ExecutionARN, t.Input, ns(t.CreatedAt)); err != nil {
+			return fmt.Errorf("activity task %s: %w", t.TaskToken, err)
+		}
+	}
+	for _, token := range b.ActivityTaskDeletes {
+		r, err := w.exec(`DELETE FROM activity_tasks WHERE token = ?`, token)
+		if err := affected(r, err, "delete activity task "+token, store.ErrConflict); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *wtx) writeExecution(shard int, ew *store.ExecutionWrite) error {
+	e := &ew.Execution
+	if ew.ExpectedVersion == 0 {
+		exists, err := w.exists(`SELECT 1 FROM executions WHERE arn = ? OR (state_machine_arn = ? AND name = ?)`, e.ARN, e.StateMachineARN, e.Name)
+		if err != nil || exists {
+			return errOr(err, fmt.Errorf("create execution %s: %w", e.ARN, store.ErrAlreadyExists))
+		}
+		if _, err := w.exec(`INSERT INTO executions (arn, state_machine_arn, version_arn, alias_arn, name, status, start_ns,
+			stop_ns, output, error, cause, redrive_count, redrive_ns, snapshot, version, shard)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+			e.ARN, e.StateMachineARN, e.VersionARN, e.AliasARN, e.Name, e.Status, ns(e.StartDate),
+			ns(e.StopDate), e.Output, e.Error, e.Cause, e.RedriveCount, ns(e.RedriveDate), e.Snapshot, shard); err != nil {
+			return fmt.Errorf("create execution %s: %w", e.ARN, err)
+		}
+		if _, err := w.exec(`INSERT INTO execution_inputs (arn, input, definition, revision_id, role_arn, trace_header)
+			VALUES (?, ?, ?, ?, ?, ?)`, e.ARN, e.Input, e.Definition, e.RevisionID, e.RoleARN, e.TraceHeader); err != nil {
+			return fmt.Errorf("create execution %s: %w", e.ARN, err)
+		}
+		return nil
+	}
+	r, err := w.exec(`UPDATE executions SET status = ?, stop_ns = ?, output = ?, error = ?, cause = ?, redrive_count = ?,
+		redrive_ns = ?, snapshot = ?, version = version + 1 WHERE arn = ? AND version = ?`,
+		e.Status, ns(e.StopDate), e.Output, e.Error, e.Cause, e.RedriveCount, ns(e.RedriveDate), e.Snapshot,
+		e.ARN, ew.ExpectedVersion)
+	if err := affected(r, err, "write execution "+e.ARN, store.ErrConflict); err != nil {
+		if !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		var version int64
+		switch err := w.queryRow(`SELECT version FROM executions WHERE arn = ?`, e.ARN).Scan(&version); {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("write execution %s: %w", e.ARN, store.ErrNotFound)
+		case err != nil:
+			return err
+		}
+		return fmt.Errorf("write execution %s: version is %d, not %d: %w", e.ARN, version, ew.ExpectedVersion, store.ErrConflict)
+	}
+	return nil
+}
+
+func (w *wtx) appendHistory(c store.HistoryChunk) error {
+	if exists, err := w.exists(`SELECT 1 FROM executions WHERE arn = ?`, c.ExecutionARN); err != nil || !exists {
+		return errOr(err, fmt.Errorf("append history: execution %s: %w", c.ExecutionARN, store.ErrNotFound))
+	}
+	var last int64
+	err := w.queryRow(`SELECT last_id FROM history WHERE execution_arn = ? ORDER BY first_id DESC LIMIT 1`, c.ExecutionARN).Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if c.FirstEventID != last+1 {
+		return fmt.Errorf("append history of %s at event %d: last event is %d: %w", c.ExecutionARN, c.FirstEventID, last, store.ErrConflict)
+	}
+	if _, err := w.exec(`INSERT INTO history (execution_arn, first_id, last_id, events) VALUES (?, ?, ?, ?)`,
+		c.ExecutionARN, c.FirstEventID, c.LastEventID, c.Events); err != nil {
+		return fmt.Errorf("append history of %s: %w", c.ExecutionARN, err)
+	}
+	return nil
+}

@@ -1,0 +1,210 @@
+// Package sqlite is the default, embedded store.Store: one SQLite database
+// file, written durably (WAL journal, synchronous=FULL) through modernc.org/sqlite,
+// a pure-Go SQLite.
+//
+// # Group commit
+//
+// Every write (Commit, the catalog writes, the claims) goes to one writer
+// goroutine that owns the only write connection. It takes whatever writes are
+// pending when it becomes free, applies them in one transaction, each inside
+// its own savepoint so that one failing write does not undo the others, and
+// acknowledges each after the transaction commits. One fsync thus serves many
+// writers, and no timer delays a lone write. Reads use a separate pool of
+// read-only connections, which WAL lets run beside the writer.
+//
+// # Files and schema
+//
+// Open takes a directory (created if missing; the database is
+// stepwise.db inside it) or a file path ending in .db, .sqlite or .sqlite3.
+// The schema is migrated at Open from the numbered SQL files embedded from
+// migrations/, recorded in the table schema_migrations; a database migrated
+// by a newer binary is refused.
+//
+// # Leases
+//
+// The store serves one node: Batch.Shard is recorded and Batch.Epoch is
+// ignored (see package store).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// FileName is the database file Open uses inside a directory.
+const FileName = "stepwise.db"
+
+// Options tune a Store. The zero value is usable.
+type Options struct {
+	// ReadConns is the size of the read connection pool; 0 means 4.
+	ReadConns int
+	// MaxGroup is the most writes one transaction carries; 0 means 512.
+	MaxGroup int
+	// BusyTimeoutMillis is SQLite's busy_timeout, for databases also opened
+	// by another process; 0 means 5000.
+	BusyTimeoutMillis int
+}
+
+// Store is a store.Store in a SQLite database. Create it with Open.
+type Store struct {
+	path     string
+	wdb      *sql.DB // the single write connection, used only by the writer
+	rdb      *sql.DB
+	maxGroup int
+
+	mu     sync.RWMutex // guards closed and sending on reqs
+	closed bool
+	reqs   chan *request
+	done   chan struct{} // closed when the writer has exited
+
+	stmts     map[string]*sql.Stmt // prepared write statements; writer only
+	toPrepare map[string]bool      // queries to prepare when idle; writer only
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating and migrating as needed) the store at path: a
+// directory, or a file path ending in .db, .sqlite or .sqlite3. A nil opts
+// means the defaults.
+func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	file, err := resolve(path)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
+	}
+	s, err := open(ctx, file, opts)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite store %s: %w", file, err)
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, file string, opts *Options) (*Store, error) {
+	busy := cmpOr(opts.BusyTimeoutMillis, 5000)
+	params := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(0)", busy)
+	wdb, err := sql.Open("sqlite", file+"?"+params+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxIdleTime(0)
+	wdb.SetConnMaxLifetime(0)
+	if err := migrate(ctx, wdb); err != nil {
+		wdb.Close()
+		return nil, err
+	}
+	rdb, err := sql.Open("sqlite", file+"?"+fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=query_only(1)", busy))
+	if err != nil {
+		wdb.Close()
+		return nil, err
+	}
+	reads := cmpOr(opts.ReadConns, 4)
+	rdb.SetMaxOpenConns(reads)
+	rdb.SetMaxIdleConns(reads)
+	if err := rdb.PingContext(ctx); err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, err
+	}
+	s := &Store{
+		path:      file,
+		wdb:       wdb,
+		rdb:       rdb,
+		maxGroup:  cmpOr(opts.MaxGroup, 512),
+		reqs:      make(chan *request, 1024),
+		done:      make(chan struct{}),
+		stmts:     make(map[string]*sql.Stmt),
+		toPrepare: make(map[string]bool),
+	}
+	go s.writer()
+	return s, nil
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close waits for the writes already handed to the store, then closes the
+// database. Later calls fail with store.ErrClosed.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return store.ErrClosed
+	}
+	s.closed = true
+	close(s.reqs)
+	s.mu.Unlock()
+	<-s.done
+	var errs []error
+	for _, st := range s.stmts {
+		errs = append(errs, st.Close())
+	}
+	errs = append(errs, s.rdb.Close(), s.wdb.Close())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close sqlite store %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// reader returns the read pool, or store.ErrClosed.
+func (s *Store) reader(ctx context.Context) (*sql.DB, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, store.ErrClosed
+	}
+	return s.rdb, nil
+}
+
+// resolve turns Open's path argument into the database file's path,
+// creating the directory that will hold it.
+func resolve(path string) (string, error) {
+	if path == "" {
+		return "", errors.New("empty path")
+	}
+	if strings.ContainsRune(path, '?') {
+		return "", fmt.Errorf("path %q: contains '?'", path)
+	}
+	info, err := os.Stat(path)
+	switch {
+	case err == nil && info.IsDir():
+		return filepath.Join(path, FileName), nil
+	case err == nil:
+		return path, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return "", err
+	}
+	dir, file := path, filepath.Join(path, FileName)
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".db", ".sqlite", ".sqlite3":
+		dir, file = filepath.Dir(path), path
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create directory: %w", err)
+	}
+	return file, nil
+}
+
+func cmpOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
