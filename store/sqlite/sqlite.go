@@ -36,6 +36,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
@@ -67,6 +68,8 @@ type Store struct {
 	closed bool
 	reqs   chan *request
 	done   chan struct{} // closed when the writer has exited
+
+	txs atomic.Int64 // write transactions committed or attempted
 
 	stmts     map[string]*sql.Stmt // prepared write statements; writer only
 	toPrepare map[string]bool      // queries to prepare when idle; writer only

@@ -174,6 +174,7 @@ func (s *Store) runGroup(group []*request) {
 
 // inTx runs fn in a write transaction, committing if fn returns nil.
 func (s *Store) inTx(fn func(*sql.Tx) error) error {
+	s.txs.Add(1)
 	tx, err := s.wdb.BeginTx(context.Background(), nil)
 	if err != nil {
 		return err
