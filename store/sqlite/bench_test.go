@@ -59,6 +59,8 @@ func BenchmarkCommit(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) { worker(pb.Next) })
 		}
 		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "commits/s")
+		st := s.Stats()
+		b.ReportMetric(float64(st.Writes)/float64(st.Transactions), "commits/tx")
 	}
 	b.Run("serial", func(b *testing.B) { run(b, 1) })
 	b.Run("parallel-64", func(b *testing.B) { run(b, 64) })

@@ -33,12 +33,9 @@ func (w *wtx) apply(b *store.Batch) error {
 		}
 	}
 	for _, r := range b.OutboxInserts {
-		if exists, err := w.exists(`SELECT 1 FROM outbox WHERE id = ?`, r.ID); err != nil || exists {
-			return errOr(err, fmt.Errorf("outbox row %s: %w", r.ID, store.ErrAlreadyExists))
-		}
 		if _, err := w.exec(`INSERT INTO outbox (id, execution_arn, shard, kind, payload, due_ns) VALUES (?, ?, ?, ?, ?, ?)`,
 			r.ID, r.ExecutionARN, b.Shard, r.Kind, r.Payload, ns(r.DueAt)); err != nil {
-			return fmt.Errorf("outbox row %s: %w", r.ID, err)
+			return fmt.Errorf("outbox row %s: %w", r.ID, uniqueIs(err, store.ErrAlreadyExists))
 		}
 	}
 	for _, id := range b.OutboxDeletes {
@@ -48,12 +45,9 @@ func (w *wtx) apply(b *store.Batch) error {
 		}
 	}
 	for _, r := range b.InboxInserts {
-		if exists, err := w.exists(`SELECT 1 FROM inbox WHERE id = ?`, r.ID); err != nil || exists {
-			return errOr(err, fmt.Errorf("inbox row %s: %w", r.ID, store.ErrAlreadyExists))
-		}
 		if _, err := w.exec(`INSERT INTO inbox (id, execution_arn, shard, kind, payload, created_ns) VALUES (?, ?, ?, ?, ?, ?)`,
 			r.ID, r.ExecutionARN, b.Shard, r.Kind, r.Payload, ns(r.CreatedAt)); err != nil {
-			return fmt.Errorf("inbox row %s: %w", r.ID, err)
+			return fmt.Errorf("inbox row %s: %w", r.ID, uniqueIs(err, store.ErrAlreadyExists))
 		}
 	}
 	for _, id := range b.InboxDeletes {
@@ -63,12 +57,9 @@ func (w *wtx) apply(b *store.Batch) error {
 		}
 	}
 	for _, t := range b.ActivityTasks {
-		if exists, err := w.exists(`SELECT 1 FROM activity_tasks WHERE token = ?`, t.TaskToken); err != nil || exists {
-			return errOr(err, fmt.Errorf("activity task %s: %w", t.TaskToken, store.ErrAlreadyExists))
-		}
 		if _, err := w.exec(`INSERT INTO activity_tasks (token, activity_arn, execution_arn, input, created_ns) VALUES (?, ?, ?, ?, ?)`,
 			t.TaskToken, t.ActivityARN, t.ExecutionARN, t.Input, ns(t.CreatedAt)); err != nil {
-			return fmt.Errorf("activity task %s: %w", t.TaskToken, err)
+			return fmt.Errorf("activity task %s: %w", t.TaskToken, uniqueIs(err, store.ErrAlreadyExists))
 		}
 	}
 	for _, token := range b.ActivityTaskDeletes {
@@ -83,16 +74,13 @@ func (w *wtx) apply(b *store.Batch) error {
 func (w *wtx) writeExecution(shard int, ew *store.ExecutionWrite) error {
 	e := &ew.Execution
 	if ew.ExpectedVersion == 0 {
-		exists, err := w.exists(`SELECT 1 FROM executions WHERE arn = ? OR (state_machine_arn = ? AND name = ?)`, e.ARN, e.StateMachineARN, e.Name)
-		if err != nil || exists {
-			return errOr(err, fmt.Errorf("create execution %s: %w", e.ARN, store.ErrAlreadyExists))
-		}
 		if _, err := w.exec(`INSERT INTO executions (arn, state_machine_arn, version_arn, alias_arn, name, status, start_ns,
 			stop_ns, output, error, cause, redrive_count, redrive_ns, snapshot, version, shard)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
 			e.ARN, e.StateMachineARN, e.VersionARN, e.AliasARN, e.Name, e.Status, ns(e.StartDate),
 			ns(e.StopDate), e.Output, e.Error, e.Cause, e.RedriveCount, ns(e.RedriveDate), e.Snapshot, shard); err != nil {
-			return fmt.Errorf("create execution %s: %w", e.ARN, err)
+			// The primary key and UNIQUE (state_machine_arn, name) keep names unique.
+			return fmt.Errorf("create execution %s: %w", e.ARN, uniqueIs(err, store.ErrAlreadyExists))
 		}
 		if _, err := w.exec(`INSERT INTO execution_inputs (arn, input, definition, revision_id, role_arn, trace_header)
 			VALUES (?, ?, ?, ?, ?, ?)`, e.ARN, e.Input, e.Definition, e.RevisionID, e.RoleARN, e.TraceHeader); err != nil {
@@ -121,13 +109,15 @@ func (w *wtx) writeExecution(shard int, ew *store.ExecutionWrite) error {
 }
 
 func (w *wtx) appendHistory(c store.HistoryChunk) error {
-	if exists, err := w.exists(`SELECT 1 FROM executions WHERE arn = ?`, c.ExecutionARN); err != nil || !exists {
-		return errOr(err, fmt.Errorf("append history: execution %s: %w", c.ExecutionARN, store.ErrNotFound))
-	}
+	var exists bool
 	var last int64
-	err := w.queryRow(`SELECT last_id FROM history WHERE execution_arn = ? ORDER BY first_id DESC LIMIT 1`, c.ExecutionARN).Scan(&last)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
+	if err := w.queryRow(`SELECT EXISTS (SELECT 1 FROM executions WHERE arn = ?1),
+		coalesce((SELECT last_id FROM history WHERE execution_arn = ?1 ORDER BY first_id DESC LIMIT 1), 0)`,
+		c.ExecutionARN).Scan(&exists, &last); err != nil {
+		return fmt.Errorf("append history of %s: %w", c.ExecutionARN, err)
+	}
+	if !exists {
+		return fmt.Errorf("append history: execution %s: %w", c.ExecutionARN, store.ErrNotFound)
 	}
 	if c.FirstEventID != last+1 {
 		return fmt.Errorf("append history of %s at event %d: last event is %d: %w", c.ExecutionARN, c.FirstEventID, last, store.ErrConflict)

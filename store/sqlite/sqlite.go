@@ -69,7 +69,8 @@ type Store struct {
 	reqs   chan *request
 	done   chan struct{} // closed when the writer has exited
 
-	txs atomic.Int64 // write transactions committed or attempted
+	txs    atomic.Int64 // write transactions begun
+	writes atomic.Int64 // writes handed to the writer
 
 	stmts     map[string]*sql.Stmt // prepared write statements; writer only
 	toPrepare map[string]bool      // queries to prepare when idle; writer only
@@ -135,6 +136,21 @@ func open(ctx context.Context, file string, opts *Options) (*Store, error) {
 	}
 	go s.writer()
 	return s, nil
+}
+
+// Stats are counters of a Store since Open.
+type Stats struct {
+	// Writes counts the writes (commits, claims, catalog changes) applied
+	// or refused by the writer.
+	Writes int64
+	// Transactions counts the write transactions that carried them; the
+	// ratio Writes/Transactions is the mean group size.
+	Transactions int64
+}
+
+// Stats returns the store's counters.
+func (s *Store) Stats() Stats {
+	return Stats{Writes: s.writes.Load(), Transactions: s.txs.Load()}
 }
 
 // Path returns the database file's path.

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/store/internal/cursor"
 )
@@ -152,4 +155,14 @@ func shardFilter(shards []int) (string, []any) {
 		args[i] = s
 	}
 	return "shard IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(shards)), ", ") + ")", args
+}
+
+// uniqueIs returns sentinel, wrapping err's message, if err is a violation
+// of a primary key or UNIQUE constraint, and err otherwise.
+func uniqueIs(err, sentinel error) error {
+	var e *sqlite.Error
+	if errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return fmt.Errorf("%w (%v)", sentinel, err)
+	}
+	return err
 }

@@ -136,25 +136,27 @@ func (s *Store) runGroup(group []*request) {
 	if len(live) == 0 {
 		return
 	}
+	s.writes.Add(int64(len(live)))
 	results := make([]error, len(live))
 	err := s.inTx(func(tx *sql.Tx) error {
 		single := len(live) == 1
+		sp := &wtx{ctx: context.Background(), tx: tx, s: s}
 		for i, r := range live {
 			w := &wtx{ctx: context.WithoutCancel(r.ctx), tx: tx, s: s}
 			if single {
 				results[i] = r.fn(w)
 				return results[i]
 			}
-			if _, err := tx.Exec("SAVEPOINT w"); err != nil {
+			if _, err := sp.exec("SAVEPOINT w"); err != nil {
 				return err
 			}
 			results[i] = r.fn(w)
 			if results[i] != nil {
-				if _, err := tx.Exec("ROLLBACK TO w"); err != nil {
+				if _, err := sp.exec("ROLLBACK TO w"); err != nil {
 					return err
 				}
 			}
-			if _, err := tx.Exec("RELEASE w"); err != nil {
+			if _, err := sp.exec("RELEASE w"); err != nil {
 				return err
 			}
 		}

@@ -110,7 +110,8 @@ CREATE TABLE history (
 	last_id       INTEGER NOT NULL,
 	events        BLOB
 );
-CREATE UNIQUE INDEX history_by_execution ON history (execution_arn, first_id);
+-- last_id is in the index so that finding where a history ends reads no row.
+CREATE UNIQUE INDEX history_by_execution ON history (execution_arn, first_id, last_id);
 
 -- due_ns is 0 for rows that are not timers.
 CREATE TABLE outbox (
