@@ -1,12 +1,17 @@
 // Package memory is a Store kept in maps behind one mutex. It serves Express
 // workflows, whose executions need not survive the process, and fast tests.
-// Nothing it holds outlives the process.
+// Nothing it holds outlives the process, and nothing is ever evicted.
+//
+// Lists sort the matching records on every call (O(n log n)), which suits
+// tests and modest numbers of records; Commit and the point reads are O(1)
+// apart from the size of the batch.
 package memory
 
 import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -116,6 +121,9 @@ func page[T any](kind string, items []T, p *store.ListParams, key func(*T) []str
 		if err != nil {
 			return nil, err
 		}
+		if err := checkInts(kind, parts); err != nil {
+			return nil, err
+		}
 		start, _ = slices.BinarySearchFunc(items, parts, func(it T, parts []string) int { return cmp(&it, parts) })
 		if start < len(items) && cmp(&items[start], parts) == 0 {
 			start++
@@ -130,6 +138,20 @@ func page[T any](kind string, items []T, p *store.ListParams, key func(*T) []str
 		out.NextToken = cursor.Encode(kind, key(&items[end-1])...)
 	}
 	return out, nil
+}
+
+// intKeys names the listings whose first token part is an integer.
+var intKeys = map[string]bool{"versions": true, "executions": true, "outbox": true, "inbox": true}
+
+// checkInts rejects a token of an integer-keyed listing whose first part is
+// not an integer.
+func checkInts(kind string, parts []string) error {
+	if intKeys[kind] {
+		if _, err := strconv.ParseInt(parts[0], 10, 64); err != nil {
+			return fmt.Errorf("%w: %v", store.ErrInvalidToken, err)
+		}
+	}
+	return nil
 }
 
 // byARN compares an item's ARN with a one-part token, for listings in

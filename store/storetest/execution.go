@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/store/internal/cursor"
 )
 
 var executionTests = map[string]func(*testing.T, store.Store){
@@ -134,6 +135,9 @@ var executionTests = map[string]func(*testing.T, store.Store){
 		mustIs(t, err, store.ErrInvalidArgument, "no state machine")
 		_, err = s.ListExecutions(ctx(t), &store.ListExecutionsParams{StateMachineARN: sm, ListParams: store.ListParams{NextToken: "x"}})
 		mustIs(t, err, store.ErrInvalidToken, "bad token")
+		forged := cursor.Encode("executions", "not a number", "arn")
+		_, err = s.ListExecutions(ctx(t), &store.ListExecutionsParams{StateMachineARN: sm, ListParams: store.ListParams{NextToken: forged}})
+		mustIs(t, err, store.ErrInvalidToken, "forged token")
 	},
 	"ListRunning": func(t *testing.T, s store.Store) {
 		var want []string
