@@ -12,6 +12,9 @@ build: ## build the stepwise binary into ./bin
 test: ## run every test (unit, conformance, fuzz seeds); prints conformance counts
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	@echo "== pass counts (AWS-recorded conformance cases, JSONata official suite)"
+	@$(GO) test -count=1 -v -run 'TestRecordedExecutions|TestRecordedValidationCases|TestOfficialSuite' \
+		./conformance ./asl ./asl/jsonata | grep -E '^(  [a-z]|conformance |validation cases|jsonata suite)' || true
 
 fuzz: ## run every fuzz target for FUZZTIME (default 2m) each
 	./scripts/fuzz.sh $${FUZZTIME:-2m}
