@@ -202,6 +202,8 @@ func applyTransforms(v any, ts []Transform) any {
 			continue
 		}
 		switch t.Type {
+		case "parseEventOutputs":
+			v = parseOutputs(v)
 		case "keyValue":
 			v = replaceAtKeys(v, []string{".." + t.Key}, t.Replacement)
 		case "jsonpath":
@@ -266,6 +268,32 @@ func replaceAtKeys(v any, segs []string, repl string) any {
 		out := make([]any, len(x))
 		for i, e := range x {
 			out[i] = replaceAtKeys(e, segs, repl)
+		}
+		return out
+	}
+	return v
+}
+
+// parseOutputs parses the string values of "output" fields (the
+// parseEventOutputs transform).
+func parseOutputs(v any) any {
+	switch x := v.(type) {
+	case *value.Object:
+		o := value.NewObject(x.Len())
+		for k, e := range x.All() {
+			if s, ok := e.(string); ok && k == "output" {
+				if p, err := value.ParseString(s); err == nil {
+					o.Set(k, p)
+					continue
+				}
+			}
+			o.Set(k, parseOutputs(e))
+		}
+		return o
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = parseOutputs(e)
 		}
 		return out
 	}

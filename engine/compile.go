@@ -70,6 +70,7 @@ type compiledChoice struct {
 	next      string
 	assign    *payload.Template
 	jAssign   *jtemplate
+	jOutput   *jtemplate // a matched rule's Output overrides the state's
 	raw       *value.Object
 }
 
@@ -187,6 +188,8 @@ func (m *Machine) compileState(s *asl.State, inherited string) (*node, error) {
 			cond, _ := raw.Get("Condition")
 			cc.condition = c.jsonata(cond, true, loc+"/Condition")
 			cc.jAssign = c.jsonata(assign, hasAssign, loc+"/Assign")
+			out, hasOut := raw.Get("Output")
+			cc.jOutput = c.jsonata(out, hasOut, loc+"/Output")
 		} else {
 			rule, err := choice.Compile(raw)
 			if err != nil && c.err == nil {
@@ -217,15 +220,18 @@ func (m *Machine) compileState(s *asl.State, inherited string) (*node, error) {
 		return nil, c.err
 	}
 
+	// States inside branches and item processors inherit the machine's
+	// query language, not the enclosing state's (as AWS's validator does).
+	top := m.Definition.QueryLanguage
 	for i, b := range s.Branches {
-		g, err := m.compileGraph(b, fmt.Sprintf("%s/b%d", s.Location, i), n.lang)
+		g, err := m.compileGraph(b, fmt.Sprintf("%s/b%d", s.Location, i), top)
 		if err != nil {
 			return nil, err
 		}
 		n.branches = append(n.branches, g)
 	}
 	if s.ItemProcessor != nil {
-		g, err := m.compileGraph(s.ItemProcessor, s.Location+"/p", n.lang)
+		g, err := m.compileGraph(s.ItemProcessor, s.Location+"/p", top)
 		if err != nil {
 			return nil, err
 		}

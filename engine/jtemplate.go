@@ -40,9 +40,10 @@ const (
 
 // isJSONataString reports whether s is a "{% … %}" expression string.
 func isJSONataString(s string) (string, bool) {
-	t := strings.TrimSpace(s)
-	if len(t) >= 4 && strings.HasPrefix(t, "{%") && strings.HasSuffix(t, "%}") {
-		return strings.TrimSpace(t[2 : len(t)-2]), true
+	// Only a string that begins with "{%" and ends with "%}" is an
+	// expression; " {% … %} " with outer spaces is a literal, as on AWS.
+	if len(s) >= 4 && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}") {
+		return strings.TrimSpace(s[2 : len(s)-2]), true
 	}
 	return "", false
 }
@@ -130,17 +131,13 @@ func (n *jnode) eval(s *jscope) (any, error) {
 	case jExpr:
 		v, defined, err := n.expr.Eval(s.ctx, nil, s.env)
 		if err != nil {
-			return nil, failure.Errorf(failure.QueryEvaluationError,
-				"The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s",
-				n.text, n.path, err.Error())
+			return nil, n.fail("threw an error during evaluation. " + err.Error())
 		}
 		if !defined {
-			return nil, failure.Errorf(failure.QueryEvaluationError,
-				"The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", n.text, n.path)
+			return nil, n.fail("returned nothing (undefined).")
 		}
 		if !isJSONValue(v) {
-			return nil, failure.Errorf(failure.QueryEvaluationError,
-				"The JSONata expression '%s' specified for the field '%s' returned an unsupported result type.", n.text, n.path)
+			return nil, n.fail("returned an unsupported result type.")
 		}
 		return v, nil
 	case jObject:
@@ -164,6 +161,12 @@ func (n *jnode) eval(s *jscope) (any, error) {
 		}
 		return arr, nil
 	}
+}
+
+// fail returns a States.QueryEvaluationError for this expression.
+func (n *jnode) fail(what string) *failure.Error {
+	return &failure.Error{Name: failure.QueryEvaluationError, Location: n.path,
+		Cause: "The JSONata expression '" + n.text + "' specified for the field '" + n.path + "' " + what}
 }
 
 // isJSONValue reports whether v belongs to the JSON value model (JSONata

@@ -28,9 +28,11 @@ func (r *run) runMap(f *Frame) error {
 				return err
 			}
 			if _, ok := items.([]any); !ok {
-				return failure.Errorf(failure.QueryEvaluationError,
+				e := failure.Errorf(failure.QueryEvaluationError,
 					"The JSONata expression '%s' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '%s' for value: %s",
 					n.jItems.root.text, value.TypeName(items), value.String(items))
+				e.Location = "Items"
+				return e
 			}
 		}
 		if err := r.mapLimitsJSONata(f, s); err != nil {

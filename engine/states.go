@@ -148,13 +148,13 @@ func (r *run) runChoice(f *Frame) error {
 					value.TypeName(v), value.String(v))
 			}
 			if b {
-				return r.choiceTaken(f, s, c.next, c.jAssign)
+				return r.choiceTaken(f, s, c.next, c.jAssign, c.jOutput)
 			}
 		}
 		if n.s.Default == "" {
 			return failure.New(failure.NoChoiceMatched, "No Choice rule matched and no Default state is defined.")
 		}
-		return r.choiceTaken(f, s, n.s.Default, n.jAssign)
+		return r.choiceTaken(f, s, n.s.Default, n.jAssign, nil)
 	}
 	in, err := r.selectPath(f, n.inputPath, n.s.InputPath.Null, f.input, "InputPath")
 	if err != nil {
@@ -184,12 +184,16 @@ func (r *run) runChoice(f *Frame) error {
 	return r.choiceExit(f, in, n.s.Default, assigned)
 }
 
-func (r *run) choiceTaken(f *Frame, s *jscope, next string, ruleAssign *jtemplate) error {
+func (r *run) choiceTaken(f *Frame, s *jscope, next string, ruleAssign, ruleOutput *jtemplate) error {
 	n := f.node
 	out := f.input
-	if n.jOutput != nil {
+	outT := n.jOutput
+	if ruleOutput != nil {
+		outT = ruleOutput
+	}
+	if outT != nil {
 		var err error
-		if out, err = n.jOutput.eval(s); err != nil {
+		if out, err = outT.eval(s); err != nil {
 			return err
 		}
 	}
@@ -275,8 +279,10 @@ func (r *run) runWait(f *Frame) error {
 		str, _ := v.(string)
 		t, ok := parseTimestamp(str)
 		if !ok {
-			return failure.Errorf(failure.QueryEvaluationError,
+			e := failure.Errorf(failure.QueryEvaluationError,
 				"The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s", value.Raw(v))
+			e.Location = "Timestamp"
+			return e
 		}
 		until = t
 	case n.s.Seconds != nil:

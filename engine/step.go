@@ -410,7 +410,8 @@ func (r *run) stateFailed(f *Frame, err *failure.Error) {
 		}
 		f.last = prev
 		r.emit(f, "EvaluationFailed", func(e *history.Event) {
-			e.EvaluationFailed = &history.EvaluationFailedDetails{Error: err.Name, Cause: r.stateCause(f, err), State: n.s.Name}
+			e.EvaluationFailed = &history.EvaluationFailedDetails{Error: err.Name, Cause: r.stateCause(f, err),
+				Location: err.Location, State: n.s.Name}
 		})
 	}
 	if !failure.Terminal(err.Name) && r.retry(f, err) {
@@ -449,7 +450,7 @@ func (r *run) finishExecution(root *Frame) {
 		x.Status = StatusFailed
 		x.Error, x.Cause, x.HasError, x.HasCause = root.err.Name, root.err.Cause, true, true
 		r.emit(root, "ExecutionFailed", func(e *history.Event) {
-			e.ExecutionFailed = history.NewErrorDetails(root.err.Name, root.err.Cause)
+			e.ExecutionFailed = errorDetails(root.err.Name, root.err.Cause)
 		})
 		return
 	}
@@ -458,6 +459,18 @@ func (r *run) finishExecution(root *Frame) {
 	r.emit(root, "ExecutionSucceeded", func(e *history.Event) {
 		e.ExecutionSucceeded = &history.OutputDetails{Output: r.payload(root.output, root.outputText), OutputDetails: &history.DataDetails{}}
 	})
+}
+
+// errorDetails omits an empty error or cause, as AWS does.
+func errorDetails(errName, cause string) *history.ErrorDetails {
+	d := &history.ErrorDetails{}
+	if errName != "" {
+		d.Error = &errName
+	}
+	if cause != "" {
+		d.Cause = &cause
+	}
+	return d
 }
 
 func (r *run) finishAborted(errName, cause string) {

@@ -206,3 +206,14 @@ func BenchmarkEval(b *testing.B) {
 		}
 	}
 }
+
+func TestTopLevelAssign(t *testing.T) {
+	rule := value.MustParse(`{"Variable":"$.a","IsPresent":true,"Assign":{"x.$":"$.a"},"Next":"N"}`).(*value.Object)
+	if _, err := Compile(rule); err != nil {
+		t.Fatalf("top-level Assign: %v", err)
+	}
+	nested := value.MustParse(`{"Not":{"Variable":"$.a","IsPresent":true,"Assign":{}},"Next":"N"}`).(*value.Object)
+	if _, err := Compile(nested); err == nil {
+		t.Fatal("nested Assign: want error")
+	}
+}

@@ -98,6 +98,12 @@ func compile(obj *value.Object, opts Options, ptr string, top bool) (*Rule, erro
 			if _, ok := v.(string); !ok {
 				return nil, &Error{Pointer: mptr, Msg: "Comment must be a string"}
 			}
+		case "Assign", "Output":
+			// Top-level rules may assign variables (and, in JSONata, shape
+			// the output); the engine evaluates those, not the rule.
+			if !top {
+				return nil, &Error{Pointer: mptr, Msg: k + " is not allowed in a nested rule"}
+			}
 		case "Next":
 			if !top {
 				return nil, &Error{Pointer: mptr, Msg: "Next is not allowed in a nested rule"}

@@ -33,6 +33,9 @@ const (
 type Error struct {
 	Name  string // e.g. "States.Runtime" or a user-defined name
 	Cause string // human-readable detail; may be empty
+	// Location names the field that failed, for JSONata evaluation errors
+	// ("Output/result", "Items"); AWS reports it in EvaluationFailed events.
+	Location string
 }
 
 // New returns an *Error with the given name and cause.
