@@ -22,6 +22,7 @@ func (m *Machine) Encode(x *Execution) ([]byte, error) {
 		Status: x.Status, Output: raw(x.Output), Error: x.Error, Cause: x.Cause,
 		HasError: x.HasError, HasCause: x.HasCause,
 		NextEventID: x.nextEventID, NextID: x.nextID, RNG: x.rng, EventCount: x.eventCount, StopTime: x.stopTime,
+		TimeoutArmed: x.timeoutArmed, LastTime: x.lastTime,
 	}
 	if x.root != nil {
 		s.Root = encodeFrame(x.root)
@@ -42,6 +43,7 @@ func (m *Machine) Decode(b []byte) (*Execution, error) {
 		Meta: s.Meta, InputText: s.InputText, Status: s.Status, Error: s.Error, Cause: s.Cause,
 		HasError: s.HasError, HasCause: s.HasCause,
 		nextEventID: s.NextEventID, nextID: s.NextID, rng: s.RNG, eventCount: s.EventCount, stopTime: s.StopTime,
+		timeoutArmed: s.TimeoutArmed, lastTime: s.LastTime,
 	}
 	var err error
 	if x.Input, err = parseRaw(s.Input); err != nil {
@@ -59,22 +61,24 @@ func (m *Machine) Decode(b []byte) (*Execution, error) {
 }
 
 type snapshot struct {
-	V           int             `json:"v"`
-	Meta        Meta            `json:"meta"`
-	Input       json.RawMessage `json:"input"`
-	InputText   string          `json:"inputText,omitempty"`
-	Status      Status          `json:"status"`
-	Output      json.RawMessage `json:"output,omitempty"`
-	Error       string          `json:"error,omitempty"`
-	Cause       string          `json:"cause,omitempty"`
-	HasError    bool            `json:"hasError,omitempty"`
-	HasCause    bool            `json:"hasCause,omitempty"`
-	NextEventID int64           `json:"nextEventId"`
-	NextID      int64           `json:"nextId"`
-	RNG         uint64          `json:"rng"`
-	EventCount  int64           `json:"eventCount"`
-	StopTime    time.Time       `json:"stopTime,omitzero"`
-	Root        *frameSnapshot  `json:"root,omitempty"`
+	V            int             `json:"v"`
+	Meta         Meta            `json:"meta"`
+	Input        json.RawMessage `json:"input"`
+	InputText    string          `json:"inputText,omitempty"`
+	Status       Status          `json:"status"`
+	Output       json.RawMessage `json:"output,omitempty"`
+	Error        string          `json:"error,omitempty"`
+	Cause        string          `json:"cause,omitempty"`
+	HasError     bool            `json:"hasError,omitempty"`
+	HasCause     bool            `json:"hasCause,omitempty"`
+	NextEventID  int64           `json:"nextEventId"`
+	NextID       int64           `json:"nextId"`
+	RNG          uint64          `json:"rng"`
+	EventCount   int64           `json:"eventCount"`
+	StopTime     time.Time       `json:"stopTime,omitzero"`
+	TimeoutArmed bool            `json:"timeoutArmed,omitempty"`
+	LastTime     time.Time       `json:"lastTime,omitzero"`
+	Root         *frameSnapshot  `json:"root,omitempty"`
 }
 
 type errSnapshot struct {

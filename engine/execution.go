@@ -58,7 +58,14 @@ type Execution struct {
 	rng         uint64
 	eventCount  int64
 	stopTime    time.Time
+	// timeoutArmed is set while the execution's TimeoutSeconds timer is
+	// armed; the engine cancels it when the execution ends.
+	timeoutArmed bool
+	lastTime     time.Time // the time of the latest input
 }
+
+// StopTime is when the execution finished (zero while it runs).
+func (x *Execution) StopTime() time.Time { return x.stopTime }
 
 // Done reports whether the execution has finished.
 func (x *Execution) Done() bool { return x.Status != StatusRunning && x.Status != "" }

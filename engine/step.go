@@ -52,6 +52,9 @@ type Effect struct {
 	ID   int64
 	At   time.Time    // EffectArmTimer
 	Task *TaskRequest // EffectScheduleTask
+	// TaskTimeout marks the timer of a task's TimeoutSeconds: it races
+	// with the task, so runtimes that skip time must not fire it early.
+	TaskTimeout bool
 }
 
 // TaskRequest describes the work a Task state asks for.
@@ -91,6 +94,7 @@ func (m *Machine) Start(meta Meta, inputText string, now time.Time) (*Execution,
 	}
 	x := &Execution{Meta: meta, Input: input, InputText: inputText, Status: StatusRunning, nextEventID: 1, rng: meta.Seed}
 	r := &run{m: m, x: x, now: now, ctx: context.Background()}
+	x.lastTime = now
 	id := r.emit(nil, "ExecutionStarted", func(e *history.Event) {
 		e.ExecutionStarted = &history.ExecutionStartedDetails{
 			Input: history.Text(inputText), InputDetails: &history.DataDetails{}, RoleArn: meta.RoleARN,
@@ -103,6 +107,7 @@ func (m *Machine) Start(meta Meta, inputText string, now time.Time) (*Execution,
 	x.root.input, x.root.inputText = input, inputText
 	if t := m.Definition.TimeoutSeconds; t != nil && *t > 0 {
 		r.effect(Effect{Kind: EffectArmTimer, ID: executionTimeoutTimer, At: now.Add(time.Duration(*t) * time.Second)})
+		x.timeoutArmed = true
 	}
 	r.drive(x.root)
 	return x, r.res, nil
@@ -116,7 +121,15 @@ func (m *Machine) Step(x *Execution, in Input) (Result, error) {
 	if x.Done() {
 		return Result{}, fmt.Errorf("execution %s is %s", x.Meta.ExecutionARN, x.Status)
 	}
-	r := &run{m: m, x: x, now: in.Now, ctx: context.Background()}
+	// Event times never go backwards within an execution (inputs may carry
+	// an earlier time: another node's clock, or real time after a skipped
+	// timer).
+	now := in.Now
+	if now.Before(x.lastTime) {
+		now = x.lastTime
+	}
+	r := &run{m: m, x: x, now: now, ctx: context.Background()}
+	defer func() { x.lastTime = r.now }()
 	switch in.Kind {
 	case InputStop:
 		r.finishAborted(in.Error, in.Cause)
@@ -446,6 +459,7 @@ func hasStatePrefix(s string) bool {
 func (r *run) finishExecution(root *Frame) {
 	x := r.x
 	x.stopTime = r.now
+	r.disarmTimeout()
 	if root.err != nil {
 		x.Status = StatusFailed
 		x.Error, x.Cause, x.HasError, x.HasCause = root.err.Name, root.err.Cause, true, true
@@ -473,8 +487,17 @@ func errorDetails(errName, cause string) *history.ErrorDetails {
 	return d
 }
 
+// disarmTimeout cancels the execution's TimeoutSeconds timer, if armed.
+func (r *run) disarmTimeout() {
+	if r.x.timeoutArmed {
+		r.x.timeoutArmed = false
+		r.effect(Effect{Kind: EffectCancelTimer, ID: executionTimeoutTimer})
+	}
+}
+
 func (r *run) finishAborted(errName, cause string) {
 	x := r.x
+	r.disarmTimeout()
 	x.Status = StatusAborted
 	x.stopTime = r.now
 	x.Error, x.Cause = errName, cause
@@ -494,6 +517,7 @@ func (r *run) finishAborted(errName, cause string) {
 
 func (r *run) finishTimedOut() {
 	x := r.x
+	x.timeoutArmed = false // this is the timer that fired
 	x.Status = StatusTimedOut
 	x.stopTime = r.now
 	x.Error, x.HasError = failure.Timeout, true

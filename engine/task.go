@@ -79,7 +79,7 @@ func (r *run) runTask(f *Frame) error {
 	}
 	r.x.nextID++
 	f.timerID = r.x.nextID
-	r.effect(Effect{Kind: EffectArmTimer, ID: f.timerID, At: r.now.Add(time.Duration(timeout) * time.Second)})
+	r.effect(Effect{Kind: EffectArmTimer, ID: f.timerID, At: r.now.Add(time.Duration(timeout) * time.Second), TaskTimeout: true})
 	return nil
 }
 

@@ -41,6 +41,8 @@ func (f HandlerFunc) Invoke(ctx context.Context, t *engine.TaskRequest) (any, er
 type Options struct {
 	// Handlers by state name or by resource ARN; the state name wins.
 	Handlers map[string]Handler
+	// Fallback handles tasks no entry of Handlers names; nil fails them.
+	Fallback Handler
 	// Fast makes timers fire at once (virtual time).
 	Fast bool
 	// Now is the clock; nil means time.Now.
@@ -202,7 +204,7 @@ func (o Options) handler(t *engine.TaskRequest) Handler {
 	if h, ok := o.Handlers[t.Resource]; ok {
 		return h
 	}
-	return nil
+	return o.Fallback
 }
 
 func invoke(ctx context.Context, h Handler, t *engine.TaskRequest) (out any, err error) {

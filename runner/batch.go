@@ -1,0 +1,184 @@
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/value"
+)
+
+// Outbox row kinds.
+const (
+	kindTimer = "timer"
+	kindTask  = "task"
+)
+
+// rowID names the outbox row of an execution's timer or task.
+func rowID(arn, kind string, id int64) string {
+	return arn + "#" + kind + "#" + strconv.FormatInt(id, 10)
+}
+
+// parseRowID splits a row id made by rowID.
+func parseRowID(row string) (arn, kind string, id int64, ok bool) {
+	i := strings.LastIndexByte(row, '#')
+	if i < 0 {
+		return "", "", 0, false
+	}
+	j := strings.LastIndexByte(row[:i], '#')
+	if j < 0 {
+		return "", "", 0, false
+	}
+	id, err := strconv.ParseInt(row[i+1:], 10, 64)
+	return row[:j], row[j+1 : i], id, err == nil
+}
+
+// taskPayload is the outbox payload of a scheduled task.
+type taskPayload struct {
+	Resource         string          `json:"resource"`
+	StateName        string          `json:"stateName"`
+	Input            json.RawMessage `json:"input"`
+	Token            string          `json:"token"`
+	TimeoutSeconds   int64           `json:"timeoutSeconds,omitempty"`
+	HeartbeatSeconds int64           `json:"heartbeatSeconds,omitempty"`
+	Credentials      json.RawMessage `json:"credentials,omitempty"`
+}
+
+func encodeTask(t *engine.TaskRequest) []byte {
+	p := taskPayload{Resource: t.Resource, StateName: t.StateName, Input: value.Marshal(t.Input), Token: t.Token,
+		TimeoutSeconds: t.TimeoutSeconds, HeartbeatSeconds: t.HeartbeatSeconds}
+	if t.Credentials != nil {
+		p.Credentials = value.Marshal(t.Credentials)
+	}
+	b, _ := json.Marshal(p)
+	return b
+}
+
+func decodeTask(arn string, b []byte) (*engine.TaskRequest, error) {
+	var p taskPayload
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("decode task row: %w", err)
+	}
+	in, err := value.Parse(p.Input)
+	if err != nil {
+		return nil, fmt.Errorf("decode task input: %w", err)
+	}
+	t := &engine.TaskRequest{Resource: p.Resource, StateName: p.StateName, Input: in, Token: p.Token,
+		TimeoutSeconds: p.TimeoutSeconds, HeartbeatSeconds: p.HeartbeatSeconds, ExecutionARN: arn}
+	if len(p.Credentials) > 0 {
+		t.Credentials, _ = value.Parse(p.Credentials)
+	}
+	return t, nil
+}
+
+// batch builds the store batch that records one step of an execution: the
+// execution record and snapshot, the history chunk, and the outbox rows its
+// effects create or cancel. An insert cancelled in the same step is dropped
+// together with its delete.
+func (r *Runner) batch(m *engine.Machine, x *engine.Execution, rec *store.Execution, version int64, res engine.Result, _ string) (*store.Batch, error) {
+	snap, err := m.Encode(x)
+	if err != nil {
+		return nil, err
+	}
+	w := *rec
+	w.Snapshot = snap
+	w.Status = string(x.Status)
+	if x.Done() {
+		w.StopDate = x.StopTime()
+		w.Error, w.Cause = x.Error, x.Cause
+		if x.Status == engine.StatusSucceeded {
+			w.Output = value.Marshal(x.Output)
+		}
+	}
+	b := &store.Batch{Executions: []store.ExecutionWrite{{Execution: w, ExpectedVersion: version}}}
+	if len(res.Events) > 0 {
+		events, err := json.Marshal(res.Events)
+		if err != nil {
+			return nil, fmt.Errorf("encode history: %w", err)
+		}
+		b.History = []store.HistoryChunk{{ExecutionARN: rec.ARN, FirstEventID: res.Events[0].ID,
+			LastEventID: res.Events[len(res.Events)-1].ID, Events: events}}
+	}
+	inserted := map[string]int{}
+	for _, e := range res.Effects {
+		switch e.Kind {
+		case engine.EffectArmTimer:
+			row := rowID(rec.ARN, kindTimer, e.ID)
+			inserted[row] = len(b.OutboxInserts)
+			b.OutboxInserts = append(b.OutboxInserts, store.OutboxRow{ID: row, ExecutionARN: rec.ARN, Kind: kindTimer,
+				Payload: []byte(strconv.FormatInt(e.ID, 10)), DueAt: e.At})
+		case engine.EffectScheduleTask:
+			row := rowID(rec.ARN, kindTask, e.ID)
+			inserted[row] = len(b.OutboxInserts)
+			b.OutboxInserts = append(b.OutboxInserts, store.OutboxRow{ID: row, ExecutionARN: rec.ARN, Kind: kindTask,
+				Payload: encodeTask(e.Task)})
+		case engine.EffectCancelTimer, engine.EffectCancelTask:
+			kind := kindTimer
+			if e.Kind == engine.EffectCancelTask {
+				kind = kindTask
+			}
+			row := rowID(rec.ARN, kind, e.ID)
+			if i, ok := inserted[row]; ok {
+				b.OutboxInserts[i].ID = "" // armed and cancelled in the same step
+				continue
+			}
+			b.OutboxDeletes = append(b.OutboxDeletes, row)
+		}
+	}
+	kept := b.OutboxInserts[:0]
+	for _, row := range b.OutboxInserts {
+		if row.ID != "" {
+			kept = append(kept, row)
+		}
+	}
+	b.OutboxInserts = kept
+	return b, nil
+}
+
+// netDeletes adds the rows consumed by the step's inputs to the batch's
+// deletes, once each.
+func netDeletes(b *store.Batch, consumed []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(b.OutboxDeletes)+len(consumed))
+	for _, row := range append(b.OutboxDeletes, consumed...) {
+		if !seen[row] {
+			seen[row] = true
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
+// afterCommit carries out a committed step's effects: timers go to the
+// timer queue, tasks to the task handler.
+func (r *Runner) afterCommit(arn string, res engine.Result) {
+	for _, e := range res.Effects {
+		switch e.Kind {
+		case engine.EffectArmTimer:
+			if r.skip && !e.TaskTimeout {
+				r.fireTimer(arn, e.ID, e.At)
+				continue
+			}
+			r.timers.add(arn, e.ID, e.At)
+		case engine.EffectCancelTimer:
+			r.timers.remove(arn, e.ID)
+		case engine.EffectScheduleTask:
+			r.dispatch(arn, e.ID, e.Task)
+		}
+	}
+}
+
+// fireTimer delivers a due timer to its execution.
+// With SkipTime the timer fires at once but carries its due time, so the
+// history shows the time a real run would have.
+func (r *Runner) fireTimer(arn string, id int64, at time.Time) {
+	in := engine.Input{Kind: engine.InputTimerFired, ID: id}
+	if r.skip {
+		in.Now = at
+	}
+	r.deliver(arn, pending{in: in, row: rowID(arn, kindTimer, id)})
+}

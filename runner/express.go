@@ -1,0 +1,152 @@
+package runner
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/local"
+	"github.com/stepwise-run/stepwise/service"
+	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/value"
+)
+
+// Express executions run in memory, as on AWS: no durable history, at
+// least once (an Express execution in flight when the server stops is
+// lost). The table keeps running ones and the most recent finished ones.
+type expressTable struct {
+	mu    sync.Mutex
+	max   int
+	execs map[string]*expressExec
+	order []string // finished, oldest first
+}
+
+type expressExec struct {
+	rec    store.Execution
+	cancel context.CancelCauseFunc
+}
+
+func newExpressTable(max int) *expressTable {
+	return &expressTable{max: max, execs: map[string]*expressExec{}}
+}
+
+func (t *expressTable) put(e *expressExec) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.execs[e.rec.ARN] = e
+}
+
+func (t *expressTable) finish(arn string, rec store.Execution) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if e, ok := t.execs[arn]; ok {
+		e.rec = rec
+	}
+	t.order = append(t.order, arn)
+	for len(t.order) > t.max {
+		delete(t.execs, t.order[0])
+		t.order = t.order[1:]
+	}
+}
+
+// stop aborts a running Express execution; it reports whether it knew it.
+func (t *expressTable) stop(arn, errName, cause string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.execs[arn]
+	if !ok {
+		return false
+	}
+	if e.rec.Status == store.StatusRunning && e.cancel != nil {
+		e.cancel(&stopCause{errName, cause})
+	}
+	return true
+}
+
+type stopCause struct{ name, cause string }
+
+func (s *stopCause) Error() string { return s.name + ": " + s.cause }
+
+// DescribeExpress returns an Express execution held in memory.
+func (r *Runner) DescribeExpress(ctx context.Context, arn string) (*store.Execution, error) {
+	r.express.mu.Lock()
+	defer r.express.mu.Unlock()
+	e, ok := r.express.execs[arn]
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	rec := e.rec
+	return &rec, nil
+}
+
+func (r *Runner) runExpress(ctx context.Context, p *service.StartParams) (store.Execution, error) {
+	start := p.StartDate
+	if start.IsZero() {
+		start = r.now()
+	}
+	rec := store.Execution{ARN: p.ExecutionARN, StateMachineARN: p.StateMachineARN, VersionARN: p.VersionARN,
+		AliasARN: p.AliasARN, Name: p.Name, Definition: p.Definition, RoleARN: p.RoleARN, Input: []byte(p.Input),
+		StartDate: start, Status: store.StatusRunning}
+	m, err := r.machine(p.Definition)
+	if err != nil {
+		return rec, err
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	r.express.put(&expressExec{rec: rec, cancel: cancel})
+	opts := local.Options{Now: r.now, Meta: metaFor(p, start)}
+	if r.tasks != nil {
+		opts.Fallback = local.HandlerFunc(r.tasks.Invoke)
+	}
+	res, err := local.Run(runCtx, m, p.Input, opts)
+	if err != nil {
+		rec.Status, rec.Error, rec.Cause = string(engine.StatusFailed), "States.Runtime", err.Error()
+	} else {
+		rec.Status, rec.Error, rec.Cause = string(res.Status), res.Error, res.Cause
+		if res.Status == engine.StatusSucceeded {
+			rec.Output = value.Marshal(res.Output)
+		}
+		if sc, ok := context.Cause(runCtx).(*stopCause); ok && res.Status == engine.StatusAborted {
+			rec.Error, rec.Cause = sc.name, sc.cause
+		}
+	}
+	rec.StopDate = r.now()
+	r.express.finish(rec.ARN, rec)
+	return rec, nil
+}
+
+// startExpress starts an Express execution in the background.
+func (r *Runner) startExpress(p *service.StartParams) (*store.Execution, error) {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, context.Canceled
+	}
+	r.wg.Add(1)
+	r.mu.Unlock()
+	rec := store.Execution{ARN: p.ExecutionARN, StateMachineARN: p.StateMachineARN, Name: p.Name,
+		StartDate: p.StartDate, Status: store.StatusRunning}
+	if rec.StartDate.IsZero() {
+		rec.StartDate = r.now()
+	}
+	go func() {
+		defer r.wg.Done()
+		if _, err := r.runExpress(r.ctx, p); err != nil {
+			r.log.Error("express execution", "execution", p.ExecutionARN, "err", err)
+		}
+	}()
+	return &rec, nil
+}
+
+// StartSyncExecution runs an Express execution to its end.
+func (r *Runner) StartSyncExecution(ctx context.Context, p *service.StartParams) (*service.SyncResult, error) {
+	rec, err := r.runExpress(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if rec.StopDate.IsZero() {
+		rec.StopDate = time.Now()
+	}
+	return &service.SyncResult{Execution: &rec}, nil
+}

@@ -1,0 +1,378 @@
+// Package runner runs executions for `stepwise serve`: Standard executions
+// durably over a store.Store, Express executions in memory.
+//
+// # Durability
+//
+// An execution lives in memory only while it has inputs to process. Each
+// input (start, timer fired, task finished, stop) is fed to the engine,
+// which runs every transition it can; everything the step produced — the
+// new snapshot, the history events, the timers and tasks to arm and the
+// outbox rows it consumed — is committed in one store.Batch. Effects run
+// only after that commit (a transactional outbox): a crash before the
+// commit loses nothing that was acknowledged, a crash after it leaves
+// outbox rows that the next process picks up. Timers are outbox rows with a
+// due time, so a Wait of a week costs a row, not memory. Tasks are outbox
+// rows without one; after a restart they are offered again (delivery is at
+// least once and the engine ignores outcomes nobody waits for).
+//
+// # Concurrency
+//
+// Each execution's inputs are processed one at a time, in arrival order, by
+// one goroutine; different executions proceed in parallel, and the store
+// groups their commits into shared transactions.
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/service"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// TaskHandler performs the work of Task states. It returns the task's
+// result or an error; a *failure.Error names the error Retry and Catch see.
+type TaskHandler interface {
+	Invoke(ctx context.Context, t *engine.TaskRequest) (any, error)
+}
+
+// Config configures a Runner.
+type Config struct {
+	Store store.Store
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives operational messages; nil means slog.Default().
+	Logger *slog.Logger
+	// Tasks performs Task states; nil fails every task with
+	// States.TaskFailed.
+	Tasks TaskHandler
+	// TimerPoll is how often the store is asked for due timers armed by
+	// earlier processes; 0 means one second.
+	TimerPoll time.Duration
+	// OnCommit, if set, is called after each commit of a Standard
+	// execution with its status (tests use it to wait without sleeping).
+	OnCommit func(arn, status string)
+	// SkipTime makes timers (Wait states, retry back-offs, timeouts) fire
+	// at once; the history still shows the times a real run would have.
+	SkipTime bool
+}
+
+// Runner runs executions. It implements service.Runtime.
+type Runner struct {
+	store    store.Store
+	now      func() time.Time
+	log      *slog.Logger
+	tasks    TaskHandler
+	poll     time.Duration
+	skip     bool
+	onCommit func(arn, status string)
+
+	machines sync.Map // definition text → *engine.Machine
+
+	mu      sync.Mutex
+	mailbox map[string]*mailbox // executions with inputs to process
+	express *expressTable
+	closed  bool
+
+	timers *timerQueue
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+var _ service.Runtime = (*Runner)(nil)
+
+// mailbox holds the pending inputs of one execution.
+type mailbox struct {
+	inputs []pending
+	busy   bool
+}
+
+// pending is one input with the outbox row it consumes and who waits for
+// its commit.
+type pending struct {
+	in   engine.Input
+	row  string     // outbox row consumed by this input, "" if none
+	done chan error // closed after the commit, if not nil
+	stop *time.Time // set for stop requests: the stop date
+}
+
+// New returns a Runner. Call Start to begin recovery and background work.
+func New(cfg Config) (*Runner, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("runner: Config.Store is required")
+	}
+	r := &Runner{
+		store: cfg.Store, now: cfg.Now, log: cfg.Logger, tasks: cfg.Tasks, poll: cfg.TimerPoll, skip: cfg.SkipTime, onCommit: cfg.OnCommit,
+		mailbox: map[string]*mailbox{}, express: newExpressTable(1000),
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if r.log == nil {
+		r.log = slog.Default()
+	}
+	if r.poll <= 0 {
+		r.poll = time.Second
+	}
+	r.ctx, r.cancel = context.WithCancel(context.Background())
+	r.timers = newTimerQueue(r.now, r.fireTimer)
+	return r, nil
+}
+
+// Start resumes the work left by earlier processes (tasks to offer again;
+// timers are found by the poll) and starts the background loops.
+func (r *Runner) Start(ctx context.Context) error {
+	r.wg.Add(2)
+	go func() { defer r.wg.Done(); r.timers.run(r.ctx) }()
+	go func() { defer r.wg.Done(); r.pollTimers(r.ctx) }()
+	return r.reofferTasks(ctx)
+}
+
+// Close stops background work and waits for in-flight commits. It does
+// not close the store.
+func (r *Runner) Close() error {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	r.cancel()
+	r.wg.Wait()
+	return nil
+}
+
+// machine returns the compiled machine for a definition, compiling it once.
+func (r *Runner) machine(definition string) (*engine.Machine, error) {
+	if m, ok := r.machines.Load(definition); ok {
+		return m.(*engine.Machine), nil
+	}
+	def, diags := asl.Parse([]byte(definition))
+	if asl.HasErrors(diags) {
+		return nil, fmt.Errorf("compile definition: %s", asl.FormatInvalidDefinition(diags))
+	}
+	m, err := engine.Compile(def)
+	if err != nil {
+		return nil, fmt.Errorf("compile definition: %w", err)
+	}
+	r.machines.Store(definition, m)
+	return m, nil
+}
+
+func newSeed() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+func metaFor(p *service.StartParams, start time.Time) engine.Meta {
+	return engine.Meta{
+		ExecutionARN: p.ExecutionARN, ExecutionName: p.Name,
+		StateMachineARN: p.StateMachineARN, StateMachineName: nameOf(p.StateMachineARN),
+		RoleARN: p.RoleARN, StateMachineVersionARN: p.VersionARN, StateMachineAliasARN: p.AliasARN,
+		StartTime: start, Seed: newSeed(),
+	}
+}
+
+// nameOf returns the last ':'-separated part of an ARN.
+func nameOf(arn string) string {
+	for i := len(arn) - 1; i >= 0; i-- {
+		if arn[i] == ':' {
+			return arn[i+1:]
+		}
+	}
+	return arn
+}
+
+// StartExecution creates a Standard execution durably and runs it as far
+// as it goes, or starts an Express execution in memory.
+func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*store.Execution, error) {
+	if p.Type == store.TypeExpress {
+		return r.startExpress(p)
+	}
+	m, err := r.machine(p.Definition)
+	if err != nil {
+		return nil, err
+	}
+	start := p.StartDate
+	if start.IsZero() {
+		start = r.now()
+	}
+	x, res, err := m.Start(metaFor(p, start), p.Input, start)
+	if err != nil {
+		return nil, err
+	}
+	rec := &store.Execution{
+		ARN: p.ExecutionARN, StateMachineARN: p.StateMachineARN, VersionARN: p.VersionARN, AliasARN: p.AliasARN,
+		Name: p.Name, Definition: p.Definition, RevisionID: p.RevisionID, RoleARN: p.RoleARN,
+		TraceHeader: p.TraceHeader, Input: []byte(p.Input), StartDate: start,
+	}
+	b, err := r.batch(m, x, rec, 0, res, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := r.store.Commit(ctx, b); err != nil {
+		return nil, err
+	}
+	rec.Version = 1
+	rec.Status = string(x.Status)
+	r.committed(rec.ARN, rec.Status)
+	r.afterCommit(rec.ARN, res)
+	return rec, nil
+}
+
+// StopExecution aborts a running Standard execution (or an Express one held
+// in memory) and returns its stop date once the abort is committed.
+func (r *Runner) StopExecution(ctx context.Context, arn, errName, cause string) (time.Time, error) {
+	if r.express.stop(arn, errName, cause) {
+		return r.now(), nil
+	}
+	rec, err := r.store.GetExecution(ctx, arn)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if rec.Status != store.StatusRunning {
+		return rec.StopDate, nil
+	}
+	stopAt := r.now()
+	done := make(chan error, 1)
+	r.deliver(arn, pending{in: engine.Input{Kind: engine.InputStop, Error: errName, Cause: cause, Now: stopAt}, done: done, stop: &stopAt})
+	select {
+	case err := <-done:
+		return stopAt, err
+	case <-ctx.Done():
+		return time.Time{}, ctx.Err()
+	}
+}
+
+// RedriveExecution is not supported yet.
+func (r *Runner) RedriveExecution(ctx context.Context, arn string) (time.Time, error) {
+	return time.Time{}, fmt.Errorf("%w: redrive is not supported by this server yet", service.ErrNotRedrivable)
+}
+
+// deliver queues an input for an execution and makes sure a goroutine
+// processes its mailbox.
+func (r *Runner) deliver(arn string, p pending) {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		if p.done != nil {
+			p.done <- errors.New("runner is closed")
+		}
+		return
+	}
+	mb := r.mailbox[arn]
+	if mb == nil {
+		mb = &mailbox{}
+		r.mailbox[arn] = mb
+	}
+	mb.inputs = append(mb.inputs, p)
+	if !mb.busy {
+		mb.busy = true
+		r.wg.Add(1)
+		go r.drain(arn, mb)
+	}
+	r.mu.Unlock()
+}
+
+// drain processes an execution's inputs one at a time until none is left.
+func (r *Runner) drain(arn string, mb *mailbox) {
+	defer r.wg.Done()
+	for {
+		r.mu.Lock()
+		if len(mb.inputs) == 0 {
+			mb.busy = false
+			delete(r.mailbox, arn)
+			r.mu.Unlock()
+			return
+		}
+		batch := mb.inputs
+		mb.inputs = nil
+		r.mu.Unlock()
+		r.process(arn, batch)
+	}
+}
+
+// process loads the execution, feeds it the inputs and commits the result
+// once for all of them.
+func (r *Runner) process(arn string, inputs []pending) {
+	finish := func(err error) {
+		for _, p := range inputs {
+			if p.done != nil {
+				p.done <- err
+			}
+		}
+	}
+	ctx := context.Background()
+	rec, err := r.store.GetExecution(ctx, arn)
+	if err != nil {
+		r.log.Error("load execution", "execution", arn, "err", err)
+		finish(err)
+		return
+	}
+	if rec.Status != store.StatusRunning {
+		finish(nil) // finished meanwhile; its rows were consumed by its last commit
+		return
+	}
+	m, err := r.machine(rec.Definition)
+	if err != nil {
+		r.log.Error("compile definition", "execution", arn, "err", err)
+		finish(err)
+		return
+	}
+	x, err := m.Decode(rec.Snapshot)
+	if err != nil {
+		r.log.Error("decode snapshot", "execution", arn, "err", err)
+		finish(err)
+		return
+	}
+	var all engine.Result
+	var consumed []string
+	for _, p := range inputs {
+		if x.Done() {
+			break
+		}
+		if p.in.Now.IsZero() {
+			p.in.Now = r.now()
+		}
+		res, err := m.Step(x, p.in)
+		if err != nil {
+			r.log.Error("step", "execution", arn, "err", err)
+			continue
+		}
+		if p.row != "" && (len(res.Events) > 0 || len(res.Effects) > 0) {
+			consumed = append(consumed, p.row)
+		}
+		all.Events = append(all.Events, res.Events...)
+		all.Effects = append(all.Effects, res.Effects...)
+	}
+	if len(all.Events) == 0 && len(all.Effects) == 0 {
+		finish(nil) // stale inputs: nothing waited for them
+		return
+	}
+	b, err := r.batch(m, x, rec, rec.Version, all, "")
+	if err == nil {
+		b.OutboxDeletes = netDeletes(b, consumed)
+		err = r.store.Commit(ctx, b)
+	}
+	if err != nil {
+		r.log.Error("commit", "execution", arn, "err", err)
+		finish(err)
+		return
+	}
+	finish(nil)
+	r.committed(arn, string(x.Status))
+	r.afterCommit(arn, all)
+}
+
+func (r *Runner) committed(arn, status string) {
+	if r.onCommit != nil {
+		r.onCommit(arn, status)
+	}
+}
