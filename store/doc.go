@@ -1,9 +1,10 @@
 // Package store defines the durable storage seam of Stepwise: one narrow
 // interface, Store, with the records it holds and the parameters its methods
 // take. Implementations live in subpackages: store/memory (maps and a mutex,
-// for Express workflows and tests) and store/sqlite (the default embedded
-// store). Every implementation must pass the conformance suite in
-// store/storetest, which is the executable form of the contracts written here.
+// for Express workflows and tests), store/sqlite (the default embedded store)
+// and store/postgres (shared by several nodes, with shard leases). Every
+// implementation must pass the conformance suite in store/storetest, which
+// is the executable form of the contracts written here.
 //
 // # Who implements and calls Store
 //

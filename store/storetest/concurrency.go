@@ -184,6 +184,9 @@ var lifecycleTests = map[string]func(*testing.T, store.Store){
 		mustNil(t, s.Commit(ctx(t), b), "commit")
 		b.Executions[0].Execution.Snapshot[0] = 'X' // the caller's slice is not the store's
 		e := getExecution(t, s, b.Executions[0].Execution.ARN)
+		if len(e.Input) == 0 {
+			t.Fatalf("input not read back: %+v", e)
+		}
 		e.Input[0] = 'X'
 		again := getExecution(t, s, e.ARN)
 		if string(again.Snapshot) != "snapshot-1" || string(again.Input) != `{"in":1}` {
