@@ -94,6 +94,7 @@ func (m *Machine) Start(meta Meta, inputText string, now time.Time) (*Execution,
 	}
 	x := &Execution{Meta: meta, Input: input, InputText: inputText, Status: StatusRunning, nextEventID: 1, rng: meta.Seed}
 	r := &run{m: m, x: x, now: now, ctx: context.Background()}
+	r.res.Events = make([]history.Event, 0, 32)
 	x.lastTime = now
 	id := r.emit(nil, "ExecutionStarted", func(e *history.Event) {
 		e.ExecutionStarted = &history.ExecutionStartedDetails{

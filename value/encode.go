@@ -155,6 +155,9 @@ func EncodedLen(v any) int {
 		}
 		return 5
 	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			return intLen(int64(x))
+		}
 		var buf [32]byte
 		return len(AppendNumber(buf[:0], x))
 	case string:
@@ -169,22 +172,52 @@ func EncodedLen(v any) int {
 		}
 		return n
 	case *Object:
-		n := 2
-		if x != nil {
-			for i, k := range x.keys {
-				if i > 0 {
-					n++
-				}
-				n += stringLen(k) + 1 + EncodedLen(x.vals[i])
-			}
+		if x == nil {
+			return 2
 		}
+		if x.encLen > 0 {
+			return x.encLen
+		}
+		n := 2
+		for i, k := range x.keys {
+			if i > 0 {
+				n++
+			}
+			n += stringLen(k) + 1 + EncodedLen(x.vals[i])
+		}
+		x.encLen = n
 		return n
 	default:
 		return 4
 	}
 }
 
+// intLen returns the length of the decimal form of i.
+func intLen(i int64) int {
+	n := 1
+	if i < 0 {
+		n++
+		i = -i
+	}
+	for i >= 10 {
+		i /= 10
+		n++
+	}
+	return n
+}
+
 func stringLen(s string) int {
+	// Fast path: printable ASCII needing no escapes.
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return len(s) + 2
+	}
 	n := 2
 	for i := 0; i < len(s); i++ {
 		c := s[i]

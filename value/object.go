@@ -11,6 +11,9 @@ type Object struct {
 	keys  []string
 	vals  []any
 	index map[string]int // key -> position; only when len(keys) >= indexThreshold
+	// encLen caches EncodedLen (0: unknown). Set and Delete reset it; the
+	// cache relies on the rule that shared values are not mutated.
+	encLen int
 }
 
 // NewObject returns an empty object with room for n members.
@@ -60,6 +63,7 @@ func (o *Object) Has(key string) bool {
 // Set sets the member named key. A new key is appended at the end; an
 // existing key keeps its position and gets the new value.
 func (o *Object) Set(key string, v any) {
+	o.encLen = 0
 	if i := o.find(key); i >= 0 {
 		o.vals[i] = v
 		return
@@ -91,6 +95,7 @@ func (o *Object) Delete(key string) {
 	if i < 0 {
 		return
 	}
+	o.encLen = 0
 	o.keys = append(o.keys[:i], o.keys[i+1:]...)
 	o.vals = append(o.vals[:i], o.vals[i+1:]...)
 	if o.index != nil {
@@ -130,7 +135,7 @@ func (o *Object) Copy() *Object {
 	if o == nil {
 		return NewObject(0)
 	}
-	c := &Object{keys: append([]string(nil), o.keys...), vals: append([]any(nil), o.vals...)}
+	c := &Object{keys: append([]string(nil), o.keys...), vals: append([]any(nil), o.vals...), encLen: o.encLen}
 	if o.index != nil {
 		c.reindex()
 	}
