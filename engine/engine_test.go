@@ -388,3 +388,30 @@ func BenchmarkPassChain(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N*10)/b.Elapsed().Seconds(), "transitions/s")
 }
+
+func TestHistoryLimit(t *testing.T) {
+	// A loop of Pass states that never ends on its own.
+	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},
+		"B":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"End"}],"Default":"A"},"End":{"Type":"Succeed"}}}`
+	h := start(t, def, `{}`)
+	h.wantStatus(StatusFailed, "")
+	if len(h.events) != HistoryLimit || h.events[len(h.events)-1].Type != "ExecutionFailed" {
+		t.Fatalf("%d events, last %s", len(h.events), h.events[len(h.events)-1].Type)
+	}
+	if h.x.Error != "States.Runtime" || !strings.Contains(h.x.Cause, "25000") {
+		t.Fatalf("error %s: %s", h.x.Error, h.x.Cause)
+	}
+}
+
+func TestPayloadLimit(t *testing.T) {
+	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"big.$":"States.ArrayRange(1, 1000, 1)","again.$":"$"},"Next":"B"},
+		"B":{"Type":"Pass","Parameters":{"x.$":"$","y.$":"$","z.$":"$","w.$":"$"},"Next":"C"},
+		"C":{"Type":"Pass","Parameters":{"x.$":"$","y.$":"$","z.$":"$","w.$":"$"},"Next":"D"},
+		"D":{"Type":"Pass","Parameters":{"x.$":"$","y.$":"$","z.$":"$","w.$":"$"},"Next":"E"},
+		"E":{"Type":"Pass","Parameters":{"x.$":"$","y.$":"$","z.$":"$","w.$":"$"},"End":true}}}`
+	h := start(t, def, `{"pad":"`+strings.Repeat("x", 4000)+`"}`)
+	h.wantStatus(StatusFailed, "")
+	if h.x.Error != "States.DataLimitExceeded" {
+		t.Fatalf("error %s: %s", h.x.Error, h.x.Cause)
+	}
+}

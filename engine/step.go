@@ -260,6 +260,11 @@ func (r *run) drive(f *Frame) {
 // children that block.
 func (r *run) runFrame(f *Frame) {
 	for !r.x.Done() {
+		if r.x.eventCount >= HistoryLimit-1 {
+			r.failExecution(failure.Errorf(failure.Runtime,
+				"The execution history reached the limit of %d events.", HistoryLimit))
+			return
+		}
 		switch f.phase {
 		case phaseEnter:
 			r.enterState(f)
@@ -400,6 +405,26 @@ func nextOf(n *node) string {
 		return ""
 	}
 	return n.s.Next
+}
+
+// HistoryLimit is AWS's quota of events in one execution history. AWS
+// documents that an execution reaching it fails, without naming the error;
+// Stepwise fails it with States.Runtime and a cause that says why, keeping
+// one event for ExecutionFailed.
+const HistoryLimit = 25000
+
+// failExecution ends the execution with err, whatever its frames were
+// doing.
+func (r *run) failExecution(err *failure.Error) {
+	x := r.x
+	r.cancelAll(x.root)
+	r.disarmTimeout()
+	x.Status = StatusFailed
+	x.stopTime = r.now
+	x.Error, x.Cause, x.HasError, x.HasCause = err.Name, err.Cause, true, true
+	r.emit(x.root, "ExecutionFailed", func(e *history.Event) {
+		e.ExecutionFailed = errorDetails(err.Name, err.Cause)
+	})
 }
 
 // payloadLimit is AWS's payload size quota (256 KiB).
