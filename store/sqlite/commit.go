@@ -108,7 +108,19 @@ func (w *wtx) writeExecution(shard int, ew *store.ExecutionWrite) error {
 	return nil
 }
 
+// appendHistory inserts c if it continues its execution's history, in one
+// statement; only when it does not does a second query find out why.
 func (w *wtx) appendHistory(c store.HistoryChunk) error {
+	r, err := w.exec(`INSERT INTO history (execution_arn, first_id, last_id, events)
+		SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM executions WHERE arn = ?1)
+		AND ?2 = 1 + coalesce((SELECT last_id FROM history WHERE execution_arn = ?1 ORDER BY first_id DESC LIMIT 1), 0)`,
+		c.ExecutionARN, c.FirstEventID, c.LastEventID, c.Events)
+	if err != nil {
+		return fmt.Errorf("append history of %s: %w", c.ExecutionARN, err)
+	}
+	if n, err := r.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
 	var exists bool
 	var last int64
 	if err := w.queryRow(`SELECT EXISTS (SELECT 1 FROM executions WHERE arn = ?1),
@@ -119,12 +131,5 @@ func (w *wtx) appendHistory(c store.HistoryChunk) error {
 	if !exists {
 		return fmt.Errorf("append history: execution %s: %w", c.ExecutionARN, store.ErrNotFound)
 	}
-	if c.FirstEventID != last+1 {
-		return fmt.Errorf("append history of %s at event %d: last event is %d: %w", c.ExecutionARN, c.FirstEventID, last, store.ErrConflict)
-	}
-	if _, err := w.exec(`INSERT INTO history (execution_arn, first_id, last_id, events) VALUES (?, ?, ?, ?)`,
-		c.ExecutionARN, c.FirstEventID, c.LastEventID, c.Events); err != nil {
-		return fmt.Errorf("append history of %s: %w", c.ExecutionARN, err)
-	}
-	return nil
+	return fmt.Errorf("append history of %s at event %d: last event is %d: %w", c.ExecutionARN, c.FirstEventID, last, store.ErrConflict)
 }
