@@ -88,6 +88,6 @@ type CloudWatchEventsExecutionDataDetails struct {
 // BillingDetails are the billing details of a synchronous Express
 // execution.
 type BillingDetails struct {
-	BilledMemoryUsedInMB   int64 `json:"billedMemoryUsedInMB"`
+	BilledMemoryUsedInMB         int64 `json:"billedMemoryUsedInMB"`
 	BilledDurationInMilliseconds int64 `json:"billedDurationInMilliseconds"`
 }

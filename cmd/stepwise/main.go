@@ -58,7 +58,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newRunCommand(), newValidateCommand())
+	root.AddCommand(newRunCommand(), newValidateCommand(), newServeCommand())
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+)
+
+// startServe runs serve in the background and returns an SDK client for it
+// and a function that stops it and returns serve's result.
+func startServe(t *testing.T, opts serveOptions) (*sfn.Client, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addrs := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, opts, slog.New(slog.DiscardHandler), func(a string) { addrs <- a })
+	}()
+	var addr string
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v", err)
+	case <-time.After(20 * time.Second):
+		cancel()
+		t.Fatal("serve did not start")
+	}
+	client := sfn.New(sfn.Options{
+		Region:           "eu-west-1",
+		BaseEndpoint:     aws.String("http://" + addr),
+		Credentials:      credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
+		RetryMaxAttempts: 1,
+	})
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not stop")
+			return nil
+		}
+	}
+	t.Cleanup(func() { _ = stop() })
+	return client, stop
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	opts := serveOptions{listen: "127.0.0.1:0", data: dir, region: "eu-west-1", account: "111122223333", shutdownTimeout: 10 * time.Second}
+	c, stop := startServe(t, opts)
+	ctx := context.Background()
+
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name:       aws.String("e2e"),
+		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"sum.$":"States.MathAdd($.a, $.b)"},"End":true}}}`),
+		RoleArn:    aws.String("arn:aws:iam::111122223333:role/r"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(sm.StateMachineArn); got != "arn:aws:states:eu-west-1:111122223333:stateMachine:e2e" {
+		t.Fatalf("state machine ARN %s", got)
+	}
+	// A chain of pure states finishes within StartExecution's commit.
+	st, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("x1"), Input: aws.String(`{"a":2,"b":3}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: st.ExecutionArn})
+	if err != nil || d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"sum":5}` {
+		t.Fatalf("DescribeExecution = %+v, %v", d, err)
+	}
+	waiting, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name:       aws.String("waits"),
+		Definition: aws.String(`{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":86400,"End":true}}}`),
+		RoleArn:    aws.String("arn:aws:iam::111122223333:role/r"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: waiting.StateMachineArn, Name: aws.String("long")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "stepwise.db")); err != nil {
+		t.Fatalf("no database in the data directory: %v", err)
+	}
+
+	// A restart on the same directory finds everything acknowledged.
+	c2, stop2 := startServe(t, opts)
+	d, err = c2.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: st.ExecutionArn})
+	if err != nil || d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"sum":5}` {
+		t.Fatalf("after restart: %+v, %v", d, err)
+	}
+	d, err = c2.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: long.ExecutionArn})
+	if err != nil || d.Status != types.ExecutionStatusRunning {
+		t.Fatalf("waiting execution after restart: %+v, %v", d, err)
+	}
+	h, err := c2.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: st.ExecutionArn})
+	if err != nil || len(h.Events) != 4 {
+		t.Fatalf("history after restart: %+v, %v", h, err)
+	}
+	if _, err := c2.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: long.ExecutionArn}); err != nil {
+		t.Fatal(err)
+	}
+	d, err = c2.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: long.ExecutionArn})
+	if err != nil || d.Status != types.ExecutionStatusAborted {
+		t.Fatalf("stopped execution: %+v, %v", d, err)
+	}
+	l, err := c2.ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
+	if err != nil || len(l.StateMachines) != 2 {
+		t.Fatalf("ListStateMachines after restart: %+v, %v", l, err)
+	}
+	if err := stop2(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestServePortTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	err = serve(context.Background(), serveOptions{listen: ln.Addr().String(), data: t.TempDir()}, slog.New(slog.DiscardHandler), nil)
+	if err == nil || !strings.Contains(err.Error(), "listen on "+ln.Addr().String()) || !strings.Contains(err.Error(), "address already in use") {
+		t.Errorf("serve on a taken port: %v", err)
+	}
+}
+
+func TestServeBadDataDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ data, want string }{
+		{file, "not a directory"},
+		{filepath.Join(file, "sub"), "data directory " + filepath.Join(file, "sub")},
+		{"", "empty path"},
+	} {
+		err := serve(context.Background(), serveOptions{listen: "127.0.0.1:0", data: tt.data}, slog.New(slog.DiscardHandler), nil)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("serve --data %q: %v, want %q", tt.data, err, tt.want)
+		}
+	}
+}
+
+func TestServeCommandErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	code, _, stderr := runMain(t, "serve", "--listen", ln.Addr().String(), "--data", t.TempDir())
+	if code != exitFailed || !strings.Contains(stderr, "address already in use") {
+		t.Errorf("serve on a taken port: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, _ := runMain(t, "serve", "extra"); code != exitUsage {
+		t.Errorf("serve with an argument: exit %d", code)
+	}
+}
+
