@@ -136,7 +136,9 @@ func (m *Machine) compileGraph(def *asl.Definition, key, inherited string) (*gra
 
 func (m *Machine) compileState(s *asl.State, inherited string) (*node, error) {
 	n := &node{s: s, lang: asl.EffectiveLanguage(s, inherited)}
-	n.needsContext = strings.Contains(value.String(s.Raw), "$$") || s.Type == asl.TypeMap
+	raw := value.String(s.Raw)
+	n.needsContext = strings.Contains(raw, "$$") || s.Type == asl.TypeMap ||
+		(n.lang == asl.JSONata && strings.Contains(raw, "context"))
 	c := stateCompiler{n: n, loc: s.Location}
 
 	n.inputPath = c.optPath(s.InputPath, "InputPath")

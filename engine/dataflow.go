@@ -145,7 +145,9 @@ func (r *run) states(f *Frame, input, result, errorOutput any, extra func(*value
 	if errorOutput != nil {
 		s.Set("errorOutput", errorOutput)
 	}
-	s.Set("context", r.contextObject(f, extra))
+	if f.node.needsContext || extra != nil {
+		s.Set("context", r.contextObject(f, extra))
+	}
 	return s
 }
 

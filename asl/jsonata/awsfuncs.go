@@ -11,6 +11,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -46,8 +47,19 @@ func AWSFunctions(r RandomSource) map[string]*Function {
 }
 
 func awsFunc(name, sig string, arity int, fn func(c *call, args []any) (any, error)) *Function {
-	return &Function{Signature: sig, name: name, sig: mustSignature(sig), arity: arity, native: fn}
+	return &Function{Signature: sig, name: name, sig: awsSignatures()[sig], arity: arity, native: fn}
 }
+
+// awsSignatures parses the signatures of AWS's functions once: AWSFunctions
+// is called for every JSONata state the engine runs, and parsing a
+// signature compiles a regular expression.
+var awsSignatures = sync.OnceValue(func() map[string]*signature {
+	m := map[string]*signature{}
+	for _, s := range []string{"<an:a>", "<nnn?:a>", "<ss:s>", "<n?:n>", "<:s>", "<s-:j>"} {
+		m[s] = mustSignature(s)
+	}
+	return m
+})
 
 // awsError reports a bad argument to one of AWS's functions. AWS's own
 // error texts for these are not recorded, so the code is ours.
