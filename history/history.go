@@ -50,6 +50,13 @@ type Event struct {
 	TaskStartFailed  *TaskErrorDetails     `json:"taskStartFailedEventDetails,omitempty"`
 	TaskSubmitFailed *TaskErrorDetails     `json:"taskSubmitFailedEventDetails,omitempty"`
 
+	LambdaFunctionScheduled      *LambdaScheduledDetails `json:"lambdaFunctionScheduledEventDetails,omitempty"`
+	LambdaFunctionScheduleFailed *ErrorDetails           `json:"lambdaFunctionScheduleFailedEventDetails,omitempty"`
+	LambdaFunctionStartFailed    *ErrorDetails           `json:"lambdaFunctionStartFailedEventDetails,omitempty"`
+	LambdaFunctionSucceeded      *OutputDetails          `json:"lambdaFunctionSucceededEventDetails,omitempty"`
+	LambdaFunctionFailed         *ErrorDetails           `json:"lambdaFunctionFailedEventDetails,omitempty"`
+	LambdaFunctionTimedOut       *ErrorDetails           `json:"lambdaFunctionTimedOutEventDetails,omitempty"`
+
 	ActivityScheduled      *ActivityScheduledDetails `json:"activityScheduledEventDetails,omitempty"`
 	ActivityScheduleFailed *ErrorDetails             `json:"activityScheduleFailedEventDetails,omitempty"`
 	ActivityStarted        *ActivityStartedDetails   `json:"activityStartedEventDetails,omitempty"`
@@ -173,6 +180,14 @@ type ActivityScheduledDetails struct {
 	InputDetails       *DataDetails `json:"inputDetails,omitempty"`
 	TimeoutInSeconds   *int64       `json:"timeoutInSeconds,omitempty"`
 	HeartbeatInSeconds *int64       `json:"heartbeatInSeconds,omitempty"`
+}
+
+// LambdaScheduledDetails are the details of LambdaFunctionScheduled.
+type LambdaScheduledDetails struct {
+	Resource         string       `json:"resource"`
+	Input            Payload      `json:"input"`
+	InputDetails     *DataDetails `json:"inputDetails,omitempty"`
+	TimeoutInSeconds *int64       `json:"timeoutInSeconds,omitempty"`
 }
 
 // ActivityStartedDetails are the details of ActivityStarted.
