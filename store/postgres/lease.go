@@ -54,18 +54,3 @@ func (s *Store) ReleaseLease(ctx context.Context, shard int, owner string, epoch
 		return affected(tag, err, fmt.Sprintf("release lease of shard %d", shard), store.ErrLeaseLost)
 	})
 }
-
-// checkEpoch fails with store.ErrLeaseLost unless epoch is shard's current
-// epoch (0 for a shard never leased). It share-locks the lease row, so an
-// acquisition waits for the commit, and the commit for the acquisition.
-func checkEpoch(ctx context.Context, tx pgx.Tx, shard int, epoch int64) error {
-	var current int64
-	err := tx.QueryRow(ctx, `SELECT epoch FROM shard_leases WHERE shard = $1 FOR SHARE`, shard).Scan(&current)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("check lease of shard %d: %w", shard, err)
-	}
-	if current != epoch {
-		return fmt.Errorf("shard %d: epoch is %d, not %d: %w", shard, current, epoch, store.ErrLeaseLost)
-	}
-	return nil
-}
