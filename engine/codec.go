@@ -107,6 +107,10 @@ type frameSnapshot struct {
 	TimerID     int64             `json:"timerId,omitempty"`
 	TaskID      int64             `json:"taskId,omitempty"`
 	TaskToken   string            `json:"taskToken,omitempty"`
+	HBTimerID   int64             `json:"hbTimerId,omitempty"`
+	TaskStarted bool              `json:"taskStarted,omitempty"`
+	Heartbeat   int64             `json:"heartbeat,omitempty"`
+	TaskPending bool              `json:"taskPending,omitempty"`
 	Children    []*frameSnapshot  `json:"children,omitempty"`
 	Results     []json.RawMessage `json:"results,omitempty"`
 	HasResults  bool              `json:"hasResults,omitempty"`
@@ -160,6 +164,7 @@ func encodeFrame(f *Frame) *frameSnapshot {
 		Input: raw(f.input), InputText: f.inputText, ResultText: f.resultText, OutputText: f.outputText,
 		EnteredID: f.enteredID, EnteredPrev: f.enteredPrev, EnteredTime: f.enteredTime,
 		Attempts: f.attempts, RetryCount: f.retryCount, TimerID: f.timerID, TaskID: f.taskID, TaskToken: f.taskToken,
+		HBTimerID: f.hbTimerID, TaskStarted: f.taskStarted, Heartbeat: f.heartbeat, TaskPending: f.taskPending,
 		NextItem: f.nextItem, Active: f.active, Failed: f.failed, MaxConc: f.maxConc,
 		TolCount: f.tolCount, TolCountSet: f.tolCountSet, TolPct: f.tolPct, TolPctSet: f.tolPctSet,
 		ChildErr: encodeErr(f.childErr), Index: f.index, Silent: f.silent, FailEvent: f.failEvent,
@@ -203,6 +208,7 @@ func (m *Machine) decodeFrame(s *frameSnapshot, parent *Frame, parentVars *Scope
 		inputText: s.InputText, resultText: s.ResultText, outputText: s.OutputText,
 		enteredID: s.EnteredID, enteredPrev: s.EnteredPrev, enteredTime: s.EnteredTime,
 		attempts: s.Attempts, retryCount: s.RetryCount, timerID: s.TimerID, taskID: s.TaskID, taskToken: s.TaskToken,
+		hbTimerID: s.HBTimerID, taskStarted: s.TaskStarted, heartbeat: s.Heartbeat, taskPending: s.TaskPending,
 		nextItem: s.NextItem, active: s.Active, failed: s.Failed, maxConc: s.MaxConc,
 		tolCount: s.TolCount, tolCountSet: s.TolCountSet, tolPct: s.TolPct, tolPctSet: s.TolPctSet,
 		childErr: decodeErr(s.ChildErr), index: s.Index, silent: s.Silent, failEvent: s.FailEvent,

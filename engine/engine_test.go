@@ -194,7 +194,7 @@ func TestCatchPlacesErrorOutput(t *testing.T) {
 	h := start(t, def, `{"a":1}`)
 	h.fail("Custom.Error", "bad thing")
 	h.wantStatus(StatusSucceeded, `{"a":1,"err":{"Error":"Custom.Error","Cause":"bad thing"}}`)
-	want := "ExecutionStarted TaskStateEntered TaskScheduled TaskFailed TaskStateExited PassStateEntered PassStateExited ExecutionSucceeded"
+	want := "ExecutionStarted TaskStateEntered TaskScheduled TaskStarted TaskFailed TaskStateExited PassStateEntered PassStateExited ExecutionSucceeded"
 	if h.types() != want {
 		t.Fatalf("events %s", h.types())
 	}

@@ -111,6 +111,12 @@ type Frame struct {
 	timerID     int64
 	taskID      int64
 	taskToken   string
+	hbTimerID   int64 // the heartbeat timer of the task, 0 when none
+	taskStarted bool  // the task's Started event was recorded
+	heartbeat   int64 // the task's HeartbeatSeconds, 0 when none
+	// taskPending is set while the task's call (or queued activity task)
+	// is outstanding: cancelling the task must then tell the runtime.
+	taskPending bool
 
 	// Parallel and Map bookkeeping.
 	children    []*Frame

@@ -21,6 +21,8 @@ const (
 	InputTaskSucceeded                      // the task produced Output
 	InputTaskFailed                         // the task failed with Error and Cause
 	InputStop                               // StopExecution: abort with Error and Cause
+	InputTaskSubmitted                      // a .waitForTaskToken call returned Output; the result comes later by token
+	InputTaskHeartbeat                      // SendTaskHeartbeat for the task with Token
 )
 
 // Input is one event fed to Step.
@@ -33,6 +35,10 @@ type Input struct {
 	Cause  string
 	// Worker names the activity worker (InputTaskStarted).
 	Worker string
+	// Token, when set, identifies the task instead of ID (SendTaskSuccess,
+	// SendTaskFailure, SendTaskHeartbeat, GetActivityTask); the engine
+	// accepts it only if it is the token of the task being waited for.
+	Token string
 }
 
 // EffectKind names something the caller must do after committing a Result.
@@ -55,10 +61,21 @@ type Effect struct {
 	// TaskTimeout marks the timer of a task's TimeoutSeconds: it races
 	// with the task, so runtimes that skip time must not fire it early.
 	TaskTimeout bool
+	// Token and Activity describe the task of an EffectCancelTask: an
+	// activity task is dropped from its activity's queue by Token.
+	Token    string
+	Activity bool
 }
 
 // TaskRequest describes the work a Task state asks for.
 type TaskRequest struct {
+	// Activity is set for activity resources: the runtime queues the task
+	// for workers instead of calling a handler.
+	Activity bool
+	// Pattern is "", "waitForTaskToken", "sync" or "sync:2" (the resource
+	// suffix); with a pattern, the handler's return is only the submission
+	// and the result arrives later.
+	Pattern          string
 	Resource         string
 	StateName        string
 	Input            any
@@ -74,6 +91,9 @@ type TaskRequest struct {
 type Result struct {
 	Events  []history.Event
 	Effects []Effect
+	// Ignored is set when the input matched nothing the execution waits
+	// for (a stale timer, a duplicate or forged task outcome).
+	Ignored bool
 }
 
 // run is the working state of one Start or Step call.
@@ -144,6 +164,7 @@ func (m *Machine) Step(x *Execution, in Input) (Result, error) {
 	f := r.findFrame(x.root, in)
 	if f == nil {
 		// A stale timer or a duplicate task outcome: nothing waits for it.
+		r.res.Ignored = true
 		return r.res, nil
 	}
 	r.resume(f, in)
@@ -158,7 +179,11 @@ func (r *run) findFrame(f *Frame, in Input) *Frame {
 	switch {
 	case in.Kind == InputTimerFired && f.timerID == in.ID && (f.phase == phaseWaitTimer || f.phase == phaseRetryWait || f.phase == phaseWaitTask):
 		return f
-	case in.Kind != InputTimerFired && f.taskID == in.ID && f.phase == phaseWaitTask:
+	case in.Kind == InputTimerFired && f.hbTimerID == in.ID && f.phase == phaseWaitTask:
+		return f
+	case in.Kind != InputTimerFired && f.phase == phaseWaitTask && in.Token != "" && f.taskToken == in.Token:
+		return f
+	case in.Kind != InputTimerFired && f.phase == phaseWaitTask && in.Token == "" && f.taskID == in.ID:
 		return f
 	}
 	for _, c := range f.children {
@@ -564,7 +589,7 @@ func (r *run) cancelAll(f *Frame) {
 	case phaseWaitTimer, phaseRetryWait:
 		r.effect(Effect{Kind: EffectCancelTimer, ID: f.timerID})
 	case phaseWaitTask:
-		r.effect(Effect{Kind: EffectCancelTask, ID: f.taskID})
+		r.endTask(f)
 	}
 	for _, c := range f.children {
 		r.cancelAll(c)

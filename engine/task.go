@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,10 +17,51 @@ import (
 // defaultTaskTimeout is AWS's default TimeoutSeconds for a Task state.
 const defaultTaskTimeout = 99999999
 
-// runTask computes the task's input and schedules it.
+// Task resource kinds: they decide which history events a task records.
+type taskKind uint8
+
+const (
+	kindService  taskKind = iota // arn:aws:states:::service:action[.pattern], and anything else
+	kindActivity                 // arn:aws:states:REGION:ACCOUNT:activity:NAME
+	kindLambda                   // arn:aws:lambda:REGION:ACCOUNT:function:NAME (legacy form)
+)
+
+// taskResource is a Task state's resource, classified once.
+type taskResource struct {
+	kind     taskKind
+	pattern  string // "", "waitForTaskToken", "sync", "sync:2"
+	resType  string // resourceType in Task* events, e.g. "lambda"
+	resource string // resource in Task* events, e.g. "invoke.waitForTaskToken"
+}
+
+func classifyResource(arn string) taskResource {
+	t := taskResource{}
+	t.resType, t.resource = resourceParts(arn)
+	parts := strings.SplitN(arn, ":", 7)
+	switch {
+	case len(parts) >= 7 && parts[2] == "states" && parts[5] == "activity":
+		t.kind = kindActivity
+	case len(parts) >= 7 && parts[2] == "lambda" && parts[5] == "function":
+		t.kind = kindLambda
+	default:
+		for _, p := range []string{".waitForTaskToken", ".sync:2", ".sync"} {
+			if strings.HasSuffix(arn, p) {
+				t.pattern = p[1:]
+				break
+			}
+		}
+	}
+	return t
+}
+
+// runTask computes the task's input, records its scheduling and asks the
+// runtime to carry it out.
 func (r *run) runTask(f *Frame) error {
 	n := f.node
-	f.taskToken = r.newToken()
+	res := classifyResource(n.s.Resource)
+	r.x.nextID++
+	taskID := r.x.nextID
+	f.taskToken = r.newToken(taskID)
 	var args any
 	var err error
 	var timeout, heartbeat int64
@@ -54,22 +97,43 @@ func (r *run) runTask(f *Frame) error {
 		}
 	}
 	f.effective = args
-	r.x.nextID++
-	f.taskID = r.x.nextID
+	f.taskID = taskID
 	f.phase = phaseWaitTask
-	resType, res := resourceParts(n.s.Resource)
-	r.emit(f, "TaskScheduled", func(e *history.Event) {
-		d := &history.TaskScheduledDetails{ResourceType: resType, Resource: res, Region: regionOf(r.x.Meta.StateMachineARN),
-			Parameters: history.Value(args)}
-		if timeout > 0 {
-			d.TimeoutInSeconds = &timeout
+	f.taskStarted = false
+	f.hbTimerID = 0
+	f.taskPending = true
+	optional := func(v int64) *int64 {
+		if v > 0 {
+			return &v
 		}
-		if heartbeat > 0 {
-			d.HeartbeatInSeconds = &heartbeat
-		}
-		e.TaskScheduled = d
-	})
+		return nil
+	}
+	switch res.kind {
+	case kindActivity:
+		r.emit(f, "ActivityScheduled", func(e *history.Event) {
+			e.ActivityScheduled = &history.ActivityScheduledDetails{Resource: n.s.Resource, Input: history.Value(args),
+				InputDetails: &history.DataDetails{}, TimeoutInSeconds: optional(timeout), HeartbeatInSeconds: optional(heartbeat)}
+		})
+	case kindLambda:
+		r.emit(f, "LambdaFunctionScheduled", func(e *history.Event) {
+			e.LambdaFunctionScheduled = &history.LambdaScheduledDetails{Resource: n.s.Resource, Input: history.Value(args),
+				InputDetails: &history.DataDetails{}, TimeoutInSeconds: optional(timeout)}
+		})
+		r.emit(f, "LambdaFunctionStarted", nil)
+		f.taskStarted = true
+	default:
+		r.emit(f, "TaskScheduled", func(e *history.Event) {
+			e.TaskScheduled = &history.TaskScheduledDetails{ResourceType: res.resType, Resource: res.resource,
+				Region: regionOf(r.x.Meta.StateMachineARN), Parameters: history.Value(args),
+				TimeoutInSeconds: optional(timeout), HeartbeatInSeconds: optional(heartbeat)}
+		})
+		r.emit(f, "TaskStarted", func(e *history.Event) {
+			e.TaskStarted = &history.TaskDetails{ResourceType: res.resType, Resource: res.resource}
+		})
+		f.taskStarted = true
+	}
 	r.effect(Effect{Kind: EffectScheduleTask, ID: f.taskID, Task: &TaskRequest{
+		Activity: res.kind == kindActivity, Pattern: res.pattern,
 		Resource: n.s.Resource, StateName: n.s.Name, Input: args, Token: f.taskToken,
 		TimeoutSeconds: timeout, HeartbeatSeconds: heartbeat, Credentials: n.s.Credentials,
 		ExecutionARN: r.x.Meta.ExecutionARN,
@@ -80,7 +144,21 @@ func (r *run) runTask(f *Frame) error {
 	r.x.nextID++
 	f.timerID = r.x.nextID
 	r.effect(Effect{Kind: EffectArmTimer, ID: f.timerID, At: r.now.Add(time.Duration(timeout) * time.Second), TaskTimeout: true})
+	f.heartbeat = heartbeat
+	if heartbeat > 0 && f.taskStarted {
+		r.armHeartbeat(f)
+	}
 	return nil
+}
+
+// armHeartbeat (re)starts the task's heartbeat timer.
+func (r *run) armHeartbeat(f *Frame) {
+	if f.hbTimerID != 0 {
+		r.effect(Effect{Kind: EffectCancelTimer, ID: f.hbTimerID})
+	}
+	r.x.nextID++
+	f.hbTimerID = r.x.nextID
+	r.effect(Effect{Kind: EffectArmTimer, ID: f.hbTimerID, At: r.now.Add(time.Duration(f.heartbeat) * time.Second), TaskTimeout: true})
 }
 
 func jsonataSeconds(t *jtemplate, s *jscope, field string) (int64, error) {
@@ -121,47 +199,121 @@ func (r *run) pathSeconds(f *Frame, p interface{ String() string }, field string
 	return int64(secs), nil
 }
 
-// taskOutcome handles a task's result, failure or timeout.
+// endTask forgets the task's id, token and timers, and tells the runtime
+// to drop the task if its call or queued activity task is still pending.
+func (r *run) endTask(f *Frame) {
+	if f.taskPending {
+		f.taskPending = false
+		r.effect(Effect{Kind: EffectCancelTask, ID: f.taskID, Token: f.taskToken,
+			Activity: classifyResource(f.node.s.Resource).kind == kindActivity})
+	}
+	if f.timerID != 0 {
+		r.effect(Effect{Kind: EffectCancelTimer, ID: f.timerID})
+	}
+	if f.hbTimerID != 0 {
+		r.effect(Effect{Kind: EffectCancelTimer, ID: f.hbTimerID})
+	}
+	f.taskID, f.timerID, f.hbTimerID, f.taskToken = 0, 0, 0, ""
+	f.phase = phaseRun
+}
+
+// taskOutcome handles what happened to the task: it started, was
+// submitted, heartbeat, succeeded, failed or timed out.
 func (r *run) taskOutcome(f *Frame, in Input) {
 	n := f.node
-	resType, res := resourceParts(n.s.Resource)
+	res := classifyResource(n.s.Resource)
+	errEvent := func(typ string, name, cause string, withCause bool) {
+		r.emit(f, typ, func(e *history.Event) {
+			d := &history.ErrorDetails{Error: &name}
+			if withCause {
+				d.Cause = &cause
+			}
+			switch typ {
+			case "ActivityFailed":
+				e.ActivityFailed = d
+			case "ActivityTimedOut":
+				e.ActivityTimedOut = d
+			case "LambdaFunctionFailed":
+				e.LambdaFunctionFailed = d
+			case "LambdaFunctionTimedOut":
+				e.LambdaFunctionTimedOut = d
+			case "TaskFailed":
+				e.TaskFailed = &history.TaskErrorDetails{ResourceType: res.resType, Resource: res.resource, Error: d.Error, Cause: d.Cause}
+			case "TaskTimedOut":
+				e.TaskTimedOut = &history.TaskErrorDetails{ResourceType: res.resType, Resource: res.resource, Error: d.Error, Cause: d.Cause}
+			}
+		})
+	}
+	timedOut := map[taskKind]string{kindActivity: "ActivityTimedOut", kindLambda: "LambdaFunctionTimedOut", kindService: "TaskTimedOut"}[res.kind]
 	switch in.Kind {
 	case InputTaskStarted:
-		r.emit(f, "TaskStarted", func(e *history.Event) {
-			e.TaskStarted = &history.TaskDetails{ResourceType: resType, Resource: res}
+		if !f.taskStarted {
+			f.taskStarted = true
+			if res.kind == kindActivity {
+				r.emit(f, "ActivityStarted", func(e *history.Event) {
+					e.ActivityStarted = &history.ActivityStartedDetails{WorkerName: in.Worker}
+				})
+			}
+			if f.heartbeat > 0 {
+				r.armHeartbeat(f)
+			}
+		}
+		return
+	case InputTaskSubmitted:
+		f.taskPending = false // the call returned; the result comes by token
+		r.emit(f, "TaskSubmitted", func(e *history.Event) {
+			e.TaskSubmitted = &history.TaskOutputDetails{ResourceType: res.resType, Resource: res.resource,
+				Output: history.Value(in.Output), OutputDetails: &history.DataDetails{}}
 		})
 		return
-	case InputTimerFired: // the task's TimeoutSeconds ran out
-		r.effect(Effect{Kind: EffectCancelTask, ID: f.taskID})
-		f.taskID, f.timerID = 0, 0
-		f.phase = phaseRun
-		r.emit(f, "TaskTimedOut", func(e *history.Event) {
-			name := failure.Timeout
-			e.TaskTimedOut = &history.TaskErrorDetails{ResourceType: resType, Resource: res, Error: &name}
-		})
-		r.stateFailed(f, failure.New(failure.Timeout, ""))
+	case InputTaskHeartbeat:
+		if f.heartbeat > 0 {
+			r.armHeartbeat(f)
+		}
+		return
+	case InputTimerFired: // TimeoutSeconds or HeartbeatSeconds ran out
+		name := failure.Timeout
+		if in.ID == f.hbTimerID {
+			name = failure.HeartbeatTimeout
+			f.hbTimerID = 0
+		} else {
+			f.timerID = 0
+		}
+		r.endTask(f)
+		errEvent(timedOut, name, "", false)
+		r.stateFailed(f, failure.New(name, ""))
 		return
 	case InputTaskFailed:
-		r.effect(Effect{Kind: EffectCancelTimer, ID: f.timerID})
-		f.taskID, f.timerID = 0, 0
-		f.phase = phaseRun
-		r.emit(f, "TaskFailed", func(e *history.Event) {
-			d := &history.TaskErrorDetails{ResourceType: resType, Resource: res}
-			errName, cause := in.Error, in.Cause
-			d.Error, d.Cause = &errName, &cause
-			e.TaskFailed = d
-		})
+		if in.Token == "" {
+			f.taskPending = false // the call's own outcome: the runtime consumed it
+		}
+		r.endTask(f)
+		typ := map[taskKind]string{kindActivity: "ActivityFailed", kindLambda: "LambdaFunctionFailed", kindService: "TaskFailed"}[res.kind]
+		errEvent(typ, in.Error, in.Cause, true)
 		r.stateFailed(f, failure.New(in.Error, in.Cause))
 		return
 	}
 	// InputTaskSucceeded.
-	r.effect(Effect{Kind: EffectCancelTimer, ID: f.timerID})
-	f.taskID, f.timerID = 0, 0
-	f.phase = phaseRun
-	r.emit(f, "TaskSucceeded", func(e *history.Event) {
-		e.TaskSucceeded = &history.TaskOutputDetails{ResourceType: resType, Resource: res,
-			Output: history.Value(in.Output), OutputDetails: &history.DataDetails{}}
-	})
+	if in.Token == "" {
+		f.taskPending = false // the call's own outcome: the runtime consumed it
+	}
+	r.endTask(f)
+	out := history.Value(in.Output)
+	switch res.kind {
+	case kindActivity:
+		r.emit(f, "ActivitySucceeded", func(e *history.Event) {
+			e.ActivitySucceeded = &history.OutputDetails{Output: out, OutputDetails: &history.DataDetails{}}
+		})
+	case kindLambda:
+		r.emit(f, "LambdaFunctionSucceeded", func(e *history.Event) {
+			e.LambdaFunctionSucceeded = &history.OutputDetails{Output: out, OutputDetails: &history.DataDetails{}}
+		})
+	default:
+		r.emit(f, "TaskSucceeded", func(e *history.Event) {
+			e.TaskSucceeded = &history.TaskOutputDetails{ResourceType: res.resType, Resource: res.resource,
+				Output: out, OutputDetails: &history.DataDetails{}}
+		})
+	}
 	if err := r.checkSize(n, in.Output); err != nil {
 		r.stateFailed(f, err)
 		return
@@ -237,17 +389,43 @@ func regionOf(arn string) string {
 	return ""
 }
 
-// newToken returns an unguessable task token from the execution's random
-// generator (seeded from a cryptographic source by the runtime).
-func (r *run) newToken() string {
-	var b [32]byte
+// newToken returns an unguessable task token that names its execution and
+// task, so that a runtime can route SendTaskSuccess and friends without a
+// lookup table: base64url(execution ARN) "." task id "." 32 random hex
+// digits from the execution's generator (seeded from a cryptographic source
+// by the runtime). The engine accepts a token only if it equals the token
+// of the task it waits for.
+func (r *run) newToken(taskID int64) string {
+	var b [16]byte
 	for i := 0; i < len(b); i += 8 {
 		v := r.x.random()
 		for j := 0; j < 8; j++ {
 			b[i+j] = byte(v >> (8 * j))
 		}
 	}
-	return hex.EncodeToString(b[:])
+	return base64.RawURLEncoding.EncodeToString([]byte(r.x.Meta.ExecutionARN)) + "." +
+		strconv.FormatInt(taskID, 10) + "." + hex.EncodeToString(b[:])
+}
+
+// ParseToken returns the execution ARN and task id a task token names. It
+// does not tell whether the token is current; only the execution knows.
+func ParseToken(token string) (executionARN string, taskID int64, ok bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 || len(parts[2]) != 32 {
+		return "", 0, false
+	}
+	arn, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil || len(arn) == 0 {
+		return "", 0, false
+	}
+	id, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || id <= 0 {
+		return "", 0, false
+	}
+	if _, err := hex.DecodeString(parts[2]); err != nil {
+		return "", 0, false
+	}
+	return string(arn), id, true
 }
 
 // retry schedules another attempt of the current state when a retrier

@@ -112,11 +112,24 @@ func (r *Runner) batch(m *engine.Machine, x *engine.Execution, rec *store.Execut
 			b.OutboxInserts = append(b.OutboxInserts, store.OutboxRow{ID: row, ExecutionARN: rec.ARN, Kind: kindTimer,
 				Payload: []byte(strconv.FormatInt(e.ID, 10)), DueAt: e.At})
 		case engine.EffectScheduleTask:
+			if e.Task.Activity {
+				b.ActivityTasks = append(b.ActivityTasks, store.ActivityTask{TaskToken: e.Task.Token, ActivityARN: e.Task.Resource,
+					ExecutionARN: rec.ARN, Input: value.Marshal(e.Task.Input), CreatedAt: r.now()})
+				continue
+			}
 			row := rowID(rec.ARN, kindTask, e.ID)
 			inserted[row] = len(b.OutboxInserts)
 			b.OutboxInserts = append(b.OutboxInserts, store.OutboxRow{ID: row, ExecutionARN: rec.ARN, Kind: kindTask,
 				Payload: encodeTask(e.Task)})
 		case engine.EffectCancelTimer, engine.EffectCancelTask:
+			if e.Kind == engine.EffectCancelTask && e.Activity {
+				if i := activityIndex(b.ActivityTasks, e.Token); i >= 0 {
+					b.ActivityTasks = append(b.ActivityTasks[:i], b.ActivityTasks[i+1:]...)
+				} else {
+					b.ActivityTaskDeletes = append(b.ActivityTaskDeletes, e.Token)
+				}
+				continue
+			}
 			kind := kindTimer
 			if e.Kind == engine.EffectCancelTask {
 				kind = kindTask
@@ -137,6 +150,15 @@ func (r *Runner) batch(m *engine.Machine, x *engine.Execution, rec *store.Execut
 	}
 	b.OutboxInserts = kept
 	return b, nil
+}
+
+func activityIndex(tasks []store.ActivityTask, token string) int {
+	for i, t := range tasks {
+		if t.TaskToken == token {
+			return i
+		}
+	}
+	return -1
 }
 
 // netDeletes adds the rows consumed by the step's inputs to the batch's
@@ -167,6 +189,10 @@ func (r *Runner) afterCommit(arn string, res engine.Result) {
 		case engine.EffectCancelTimer:
 			r.timers.remove(arn, e.ID)
 		case engine.EffectScheduleTask:
+			if e.Task.Activity {
+				r.activities.notify(e.Task.Resource)
+				continue
+			}
 			r.dispatch(arn, e.ID, e.Task)
 		}
 	}

@@ -82,10 +82,11 @@ type Runner struct {
 	express *expressTable
 	closed  bool
 
-	timers *timerQueue
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	timers     *timerQueue
+	activities *activityWaiters
+	ctx        context.Context
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
 }
 
 var _ service.Runtime = (*Runner)(nil)
@@ -103,6 +104,9 @@ type pending struct {
 	row  string     // outbox row consumed by this input, "" if none
 	done chan error // closed after the commit, if not nil
 	stop *time.Time // set for stop requests: the stop date
+	// ignored, if set, receives whether the engine ignored the input (a
+	// stale or forged task token).
+	ignored *bool
 }
 
 // New returns a Runner. Call Start to begin recovery and background work.
@@ -125,6 +129,7 @@ func New(cfg Config) (*Runner, error) {
 	}
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.timers = newTimerQueue(r.now, r.fireTimer)
+	r.activities = newActivityWaiters()
 	return r, nil
 }
 
@@ -317,6 +322,11 @@ func (r *Runner) process(arn string, inputs []pending) {
 		return
 	}
 	if rec.Status != store.StatusRunning {
+		for _, p := range inputs {
+			if p.ignored != nil {
+				*p.ignored = true
+			}
+		}
 		finish(nil) // finished meanwhile; its rows were consumed by its last commit
 		return
 	}
@@ -346,7 +356,10 @@ func (r *Runner) process(arn string, inputs []pending) {
 			r.log.Error("step", "execution", arn, "err", err)
 			continue
 		}
-		if p.row != "" && (len(res.Events) > 0 || len(res.Effects) > 0) {
+		if p.ignored != nil {
+			*p.ignored = res.Ignored
+		}
+		if p.row != "" && !res.Ignored {
 			consumed = append(consumed, p.row)
 		}
 		all.Events = append(all.Events, res.Events...)

@@ -27,6 +27,9 @@ func (r *Runner) dispatch(arn string, id int64, t *engine.TaskRequest) {
 			return // shutting down: the row stays and is offered again after restart
 		}
 		in := engine.Input{Kind: engine.InputTaskSucceeded, ID: id, Output: out}
+		if t.Pattern != "" {
+			in.Kind = engine.InputTaskSubmitted // the result arrives later, by token
+		}
 		if err != nil {
 			in = engine.Input{Kind: engine.InputTaskFailed, ID: id, Error: failure.TaskFailed, Cause: err.Error()}
 			var fe *failure.Error

@@ -1,0 +1,95 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stepwise-run/stepwise/value"
+)
+
+func TestTokens(t *testing.T) {
+	h := start(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}`, `{}`)
+	_, task := h.nextTask()
+	if task.Pattern != "waitForTaskToken" || len(task.Token) > 1024 {
+		t.Fatalf("pattern %q token %q", task.Pattern, task.Token)
+	}
+	arn, id, ok := ParseToken(task.Token)
+	if !ok || arn != h.x.Meta.ExecutionARN || id == 0 {
+		t.Fatalf("ParseToken = %q %d %v", arn, id, ok)
+	}
+	for _, bad := range []string{"", "x", "a.b.c", task.Token + "0", strings.Replace(task.Token, ".", "!", 1)} {
+		if _, _, ok := ParseToken(bad); ok {
+			t.Errorf("ParseToken(%q) accepted", bad)
+		}
+	}
+}
+
+func TestWaitForTaskToken(t *testing.T) {
+	h := start(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+		"Parameters":{"token.$":"$$.Task.Token"},"End":true}}}`, `{}`)
+	id, task := h.nextTask()
+	if tok, _ := task.Input.(*value.Object).Get("token"); tok != task.Token {
+		t.Fatalf("$$.Task.Token = %v, want the task's token", tok)
+	}
+	delete(h.tasks, id)
+	h.step(Input{Kind: InputTaskSubmitted, ID: id, Output: value.MustParse(`{"MessageId":"m1"}`)})
+	// A forged token with the right execution and task id is ignored.
+	forged := task.Token[:len(task.Token)-1] + "0"
+	if forged == task.Token {
+		forged = task.Token[:len(task.Token)-1] + "1"
+	}
+	res, err := h.m.Step(h.x, Input{Kind: InputTaskSucceeded, Token: forged, Output: "no", Now: h.now})
+	if err != nil || !res.Ignored {
+		t.Fatalf("forged token: ignored=%v err=%v", res.Ignored, err)
+	}
+	h.step(Input{Kind: InputTaskSucceeded, Token: task.Token, Output: value.MustParse(`{"done":true}`)})
+	h.wantStatus(StatusSucceeded, `{"done":true}`)
+	want := "ExecutionStarted TaskStateEntered TaskScheduled TaskStarted TaskSubmitted TaskSucceeded TaskStateExited ExecutionSucceeded"
+	if h.types() != want {
+		t.Fatalf("events %s", h.types())
+	}
+}
+
+func TestActivityHeartbeat(t *testing.T) {
+	def := `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:work",
+		"HeartbeatSeconds":10,"TimeoutSeconds":100,"End":true,"Catch":[{"ErrorEquals":["States.HeartbeatTimeout"],"Next":"Late"}]},
+		"Late":{"Type":"Pass","Result":"heartbeat missed","End":true}}}`
+	h := start(t, def, `{"job":1}`)
+	_, task := h.nextTask()
+	if !task.Activity {
+		t.Fatal("activity task not marked")
+	}
+	if len(h.timers) != 1 {
+		t.Fatalf("heartbeat armed before the worker started: %d timers", len(h.timers))
+	}
+	h.step(Input{Kind: InputTaskStarted, Token: task.Token, Worker: "w1"})
+	// Two heartbeats keep it alive for 25 s; then it goes quiet.
+	for range 2 {
+		h.now = h.now.Add(8 * time.Second)
+		h.step(Input{Kind: InputTaskHeartbeat, Token: task.Token})
+	}
+	if d := h.fireNextTimer(); d != 10*time.Second {
+		t.Fatalf("heartbeat timeout after %v", d)
+	}
+	h.wantStatus(StatusSucceeded, `"heartbeat missed"`)
+	want := "ExecutionStarted TaskStateEntered ActivityScheduled ActivityStarted ActivityTimedOut TaskStateExited PassStateEntered PassStateExited ExecutionSucceeded"
+	if h.types() != want {
+		t.Fatalf("events %s", h.types())
+	}
+	if h.events[3].ActivityStarted.WorkerName != "w1" || *h.events[4].ActivityTimedOut.Error != "States.HeartbeatTimeout" {
+		t.Fatalf("details %+v %+v", h.events[3].ActivityStarted, h.events[4].ActivityTimedOut)
+	}
+	if len(h.timers) != 0 || len(h.tasks) != 0 {
+		t.Fatalf("left over: timers %v tasks %v", h.timers, h.tasks)
+	}
+}
+
+func TestLambdaLegacyEvents(t *testing.T) {
+	h := start(t, `{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`, `{}`)
+	h.succeed(`{"ok":1}`)
+	want := "ExecutionStarted TaskStateEntered LambdaFunctionScheduled LambdaFunctionStarted LambdaFunctionSucceeded TaskStateExited ExecutionSucceeded"
+	if h.types() != want {
+		t.Fatalf("events %s", h.types())
+	}
+}
