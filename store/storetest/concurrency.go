@@ -107,6 +107,44 @@ var concurrencyTests = map[string]func(*testing.T, store.Store){
 			t.Fatalf("%d chunks", len(h))
 		}
 	},
+	"ContendedHistory": func(t *testing.T, s store.Store) {
+		// History-only commits race for the next event id; exactly one wins
+		// each position and the history stays contiguous.
+		const workers, appends = 6, 8
+		arn := startExecution(t, s, smARN("a"), "shared", at(0)).ARN
+		parallel(t, workers, func(w int) error {
+			for done := 0; done < appends; {
+				h, err := s.ReadHistory(ctx(t), &store.ReadHistoryParams{ExecutionARN: arn, Reverse: true, Limit: 1})
+				if err != nil {
+					return err
+				}
+				next := int64(1)
+				if len(h) == 1 {
+					next = h[0].LastEventID + 1
+				}
+				c := store.HistoryChunk{ExecutionARN: arn, FirstEventID: next, LastEventID: next + int64(w%2), Events: fmt.Appendf(nil, "w%d", w)}
+				switch err := s.Commit(ctx(t), &store.Batch{History: []store.HistoryChunk{c}}); {
+				case err == nil:
+					done++
+				case !errors.Is(err, store.ErrConflict):
+					return err
+				}
+			}
+			return nil
+		})
+		h, err := s.ReadHistory(ctx(t), &store.ReadHistoryParams{ExecutionARN: arn, Limit: store.MaxLimit})
+		mustNil(t, err, "history")
+		if len(h) != workers*appends {
+			t.Fatalf("%d chunks, want %d", len(h), workers*appends)
+		}
+		next := int64(1)
+		for _, c := range h {
+			if c.FirstEventID != next {
+				t.Fatalf("chunk starts at %d, want %d", c.FirstEventID, next)
+			}
+			next = c.LastEventID + 1
+		}
+	},
 	"ClaimActivityTaskOnce": func(t *testing.T, s store.Store) {
 		const tasks, pollers = 60, 8
 		b := &store.Batch{}
