@@ -80,7 +80,7 @@ func (r *run) runMap(f *Frame) error {
 	f.phase = phaseWaitChildren
 	if n.items.distributed {
 		r.x.nextID++
-		arn := mapRunARN(r.x.Meta, n.s.Name, r.x.random())
+		arn := mapRunARN(r.x.Meta, n.s.Label, r.x.random(), r.x.random())
 		r.emit(f, "MapRunStarted", func(e *history.Event) {
 			e.MapRunStarted = &history.MapRunStartedDetails{MapRunArn: arn}
 		})
@@ -89,15 +89,19 @@ func (r *run) runMap(f *Frame) error {
 	return nil
 }
 
-// mapRunARN forms the ARN of a distributed Map run.
-func mapRunARN(m Meta, stateName string, rnd uint64) string {
-	// arn:aws:states:REGION:ACCOUNT:mapRun:SM_NAME/MAP_STATE_LABEL:UUID
+// mapRunARN forms the ARN of a distributed Map run:
+// arn:aws:states:REGION:ACCOUNT:mapRun:SM_NAME/LABEL:UUID, where LABEL is the
+// Map state's Label or, without one, another UUID (as AWS records it).
+func mapRunARN(m Meta, label string, a, b uint64) string {
 	arn := m.StateMachineARN
 	prefix := arn
 	if i := indexOf(arn, ":stateMachine:"); i >= 0 {
 		prefix = arn[:i]
 	}
-	return fmt.Sprintf("%s:mapRun:%s/%s:%s", prefix, m.StateMachineName, stateName, uuidFrom(rnd, rnd*0x9e3779b97f4a7c15))
+	if label == "" {
+		label = uuidFrom(b, b*0x9e3779b97f4a7c15)
+	}
+	return fmt.Sprintf("%s:mapRun:%s/%s:%s", prefix, m.StateMachineName, label, uuidFrom(a, a*0x9e3779b97f4a7c15))
 }
 
 func indexOf(s, sub string) int {
