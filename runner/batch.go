@@ -86,6 +86,9 @@ func (r *Runner) batch(m *engine.Machine, x *engine.Execution, rec *store.Execut
 	}
 	w := *rec
 	w.Snapshot = snap
+	if x.Status == engine.StatusSucceeded {
+		w.Snapshot = nil // nothing resumes or redrives a succeeded execution
+	}
 	w.Status = string(x.Status)
 	if x.Done() {
 		w.StopDate = x.StopTime()
