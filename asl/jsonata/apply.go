@@ -86,7 +86,7 @@ func (ev *evaluator) function(n *node, input any, env *frame, applyTo []any) (an
 	}
 	if isUndef(proc) && n.procedure.typ == ntPath {
 		if v, ok := ev.lookupVar(n.procedure.steps[0].op, env); ok && !isUndef(v) {
-			if b, _ := toBoolean(v); b || isFunction(v) {
+			if jsTruthy(v) {
 				return nil, newError("T1005", n.pos, n.procedure.steps[0].op)
 			}
 		}
@@ -286,7 +286,7 @@ func (ev *evaluator) partial(n *node, input any, env *frame) (any, error) {
 	}
 	if isUndef(proc) && n.procedure.typ == ntPath {
 		if v, ok := ev.lookupVar(n.procedure.steps[0].op, env); ok && !isUndef(v) {
-			if b, _ := toBoolean(v); b || isFunction(v) {
+			if jsTruthy(v) {
 				return nil, newError("T1007", n.pos, procName)
 			}
 		}

@@ -87,7 +87,11 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if b, _ := toBoolean(c); b {
+		b, err := truthy(c)
+		if err != nil {
+			return nil, err
+		}
+		if b {
 			return ev.eval(n.then, input, env)
 		}
 		if n.els != nil {
@@ -250,7 +254,10 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 	}
 	op := n.op
 	if op == "and" || op == "or" {
-		l, _ := toBoolean(lhs)
+		l, err := truthy(lhs)
+		if err != nil {
+			return nil, opError(err, n)
+		}
 		if op == "and" && !l {
 			return false, nil
 		}
@@ -261,7 +268,10 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		r, _ := toBoolean(rhs)
+		r, err := truthy(rhs)
+		if err != nil {
+			return nil, opError(err, n)
+		}
 		return r, nil
 	}
 	rhs, err := ev.eval(n.rhs, input, env)
@@ -315,14 +325,19 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 		return false, nil
 	}
 	if err != nil {
-		if e, ok := err.(*Error); ok {
-			e.Position = n.pos
-			e.Token = op
-			e.hasToken = true
-		}
-		return nil, err
+		return nil, opError(err, n)
 	}
 	return result, nil
+}
+
+// opError gives an operator's error the operator's position and token.
+func opError(err error, n *node) error {
+	if e, ok := err.(*Error); ok {
+		e.Position = n.pos
+		e.Token = n.op
+		e.hasToken = true
+	}
+	return err
 }
 
 func numericOp(lhs, rhs any, op string) (any, error) {

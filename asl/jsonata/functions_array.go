@@ -11,19 +11,11 @@ func fnBoolean(c *call, args []any) (any, error) {
 	if isUndef(v) {
 		return Undefined{}, nil
 	}
-	if err := checkNumbers(v); err != nil {
+	b, err := truthy(v)
+	if err != nil {
 		return nil, err
 	}
-	b, _ := toBoolean(v)
 	return b, nil
-}
-
-// checkNumbers raises D1001 for infinite numbers, as isNumeric would.
-func checkNumbers(v any) error {
-	if f, ok := v.(float64); ok && math.IsInf(f, 0) {
-		return errv("D1001", f)
-	}
-	return nil
 }
 
 func fnNot(c *call, args []any) (any, error) {
@@ -31,10 +23,10 @@ func fnNot(c *call, args []any) (any, error) {
 	if isUndef(v) {
 		return Undefined{}, nil
 	}
-	if err := checkNumbers(v); err != nil {
+	b, err := truthy(v)
+	if err != nil {
 		return nil, err
 	}
-	b, _ := toBoolean(v)
 	return !b, nil
 }
 
@@ -86,7 +78,9 @@ func fnFilter(c *call, args []any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if b, _ := toBoolean(r); b {
+		if b, err := truthy(r); err != nil {
+			return nil, err
+		} else if b {
 			result.items = append(result.items, it)
 		}
 	}
@@ -109,7 +103,9 @@ func fnSingle(c *call, args []any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			ok, _ = toBoolean(r)
+			if ok, err = truthy(r); err != nil {
+				return nil, err
+			}
 		}
 		if ok {
 			if found {
@@ -199,7 +195,9 @@ func fnSift(c *call, args []any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if b, _ := toBoolean(r); b {
+		if b, err := truthy(r); err != nil {
+			return nil, err
+		} else if b {
 			result.Set(k, e)
 		}
 	}

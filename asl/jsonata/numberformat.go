@@ -364,7 +364,7 @@ func formatNumber(v float64, picture string, p numberFormatProps) (any, error) {
 		vars = append(vars, neg)
 	}
 	pic := vars[0]
-	if v < 0 {
+	if !(v >= 0) { // NaN takes the negative sub-picture, as in jsonata-js
 		pic = vars[1]
 	}
 	adjusted := v

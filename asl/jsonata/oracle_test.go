@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,10 @@ func runOracle(t *testing.T, dir string, reqs []oracleRequest) []oracleAnswer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("node", script, dir)
+	// jsonata-js has inputs it never returns from; bound the whole batch.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", script, dir)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +239,7 @@ func (g *exprGen) call(d int) string {
 	case 18:
 		return "$filter(" + a() + ", function($v){ $v " + g.pick(">", "=", "!=") + " " + a() + " })"
 	case 19:
-		return "$formatNumber(" + a() + ", " + g.pick(`"#,##0.00"`, `"0.0e0"`, `"000"`, `"#%"`) + ")"
+		return "$formatNumber(" + a() + ", " + g.pick(`"#,##0.00"`, `"000"`, `"#%"`) + ")"
 	case 20:
 		return "$formatBase(" + a() + ", " + g.pick("2", "16", "36") + ")"
 	case 21:
@@ -264,6 +268,39 @@ func suiteOracleCases(t *testing.T) []suiteCase {
 	return out
 }
 
+// hasLoneSurrogate reports whether JSON text has a \u escape of an
+// unpaired UTF-16 surrogate.
+func hasLoneSurrogate(raw []byte) bool {
+	s := string(raw)
+	for i := 0; i+6 <= len(s); i++ {
+		if s[i] != '\\' {
+			continue
+		}
+		if s[i+1] != 'u' {
+			i++ // skip the escaped character
+			continue
+		}
+		u, err := strconv.ParseUint(s[i+2:i+6], 16, 16)
+		if err != nil {
+			continue
+		}
+		switch {
+		case u >= 0xD800 && u <= 0xDBFF:
+			if i+12 <= len(s) && s[i+6:i+8] == "\\u" {
+				if lo, err := strconv.ParseUint(s[i+8:i+12], 16, 16); err == nil && lo >= 0xDC00 && lo <= 0xDFFF {
+					i += 11
+					continue
+				}
+			}
+			return true
+		case u >= 0xDC00 && u <= 0xDFFF:
+			return true
+		}
+		i += 5
+	}
+	return false
+}
+
 type oracleOutcome struct {
 	agreed, disagreed, oracleCrash int
 	// errorOrder counts expressions where both engines failed but reported
@@ -282,6 +319,10 @@ func compareWithOracle(t *testing.T, label string, exprs []string, inputs []any,
 	var out oracleOutcome
 	for i, expr := range exprs {
 		a := answers[i]
+		if a.OK && hasLoneSurrogate(a.Result) {
+			out.oracleCrash++ // a JavaScript string Go cannot represent
+			continue
+		}
 		if !a.OK && (a.Code == "JS" || a.Code == "ORACLE") {
 			out.oracleCrash++ // jsonata-js threw a JavaScript TypeError etc.
 			continue
@@ -353,8 +394,12 @@ func TestOracle(t *testing.T) {
 	}
 
 	// Generated expressions.
-	const n = 3000
-	g := &exprGen{r: rand.New(rand.NewPCG(2006, 1))}
+	const n = 6000
+	seed := uint64(2006)
+	if s := os.Getenv("STEPWISE_ORACLE_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64) // for exploring beyond the fixed seed
+	}
+	g := &exprGen{r: rand.New(rand.NewPCG(seed, 1))}
 	data := value.MustParse(oracleDataDoc)
 	var reqs []oracleRequest
 	var exprs []string
@@ -362,6 +407,9 @@ func TestOracle(t *testing.T) {
 	var bindings []*value.Object
 	for i := 0; i < n; i++ {
 		expr := g.expr(1 + g.r.IntN(4))
+		if i%2 == 1 {
+			expr = g.typed()
+		}
 		exprs = append(exprs, expr)
 		inputs = append(inputs, data)
 		bindings = append(bindings, nil)

@@ -412,7 +412,9 @@ func (ev *evaluator) filter(pred *node, input any, env *frame) (any, error) {
 					results.items = append(results.items, item)
 				}
 			}
-		} else if b, _ := toBoolean(res); b {
+		} else if b, err := truthy(res); err != nil {
+			return nil, err
+		} else if b {
 			results.items = append(results.items, item)
 		}
 	}

@@ -87,7 +87,18 @@ func numeric(v any) (float64, bool, error) {
 	return f, true, nil
 }
 
-func formatNum(f float64) string { return value.FormatNumber(f) }
+// formatNum is JavaScript's Number.prototype.toString.
+func formatNum(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	return value.FormatNumber(f)
+}
 
 func decodeRuneAt(s string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(s[i:])
@@ -227,6 +238,32 @@ func toBoolean(v any) (result, ok bool) {
 		return false, true
 	}
 	return false, true
+}
+
+// truthy is jsonata-js's fn.boolean as its callers use it: undefined is
+// false, and an infinite number met on the way fails with D1001.
+func truthy(v any) (bool, error) {
+	if f, ok := infiniteIn(v); ok {
+		return false, errv("D1001", f)
+	}
+	b, _ := toBoolean(v)
+	return b, nil
+}
+
+// infiniteIn finds an infinite number that fn.boolean would examine.
+func infiniteIn(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, math.IsInf(x, 0)
+	case []any, *seq:
+		xs, _ := asArray(x)
+		for _, e := range xs {
+			if f, ok := infiniteIn(e); ok {
+				return f, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // typeOf is JavaScript's typeof as jsonata-js uses it.
