@@ -58,6 +58,9 @@ func (r *Reader) Value(name string) (any, bool) { return r.obj.Get(name) }
 // String returns the string field name; a missing field gives "" and, when
 // required, a problem.
 func (r *Reader) String(name string, required bool) string {
+	if r.obj == nil {
+		return ""
+	}
 	v, ok := r.obj.Get(name)
 	if !ok {
 		if required {
