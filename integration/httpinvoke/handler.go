@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net"
 	"net/http"
@@ -164,14 +165,14 @@ func (h *Handler) request(ctx context.Context, c *call, name string, conn *Conne
 		switch x := b.(type) {
 		case *value.Object:
 			m := x.Copy()
-			for k, v := range conn.BodyParameters {
-				m.Set(k, v)
+			for _, k := range slices.Sorted(maps.Keys(conn.BodyParameters)) {
+				m.Set(k, conn.BodyParameters[k])
 			}
 			b = m
 		case nil:
 			m := value.NewObject(len(conn.BodyParameters))
-			for k, v := range conn.BodyParameters {
-				m.Set(k, v)
+			for _, k := range slices.Sorted(maps.Keys(conn.BodyParameters)) {
+				m.Set(k, conn.BodyParameters[k])
 			}
 			b, hasBody = m, true
 		}
@@ -193,7 +194,9 @@ func (h *Handler) request(ctx context.Context, c *call, name string, conn *Conne
 	}
 	req, err := http.NewRequestWithContext(ctx, c.method, u.String(), body)
 	if err != nil {
-		return nil, failure.Errorf(failure.Runtime, "The HTTP request could not be built: %v", err)
+		// The error would quote the URL, which may hold secret query
+		// parameters of the connection.
+		return nil, failure.New(failure.Runtime, "The HTTP request could not be built from ApiEndpoint and Method.")
 	}
 	req.Header.Set("User-Agent", h.ua)
 	if contentType != "" {

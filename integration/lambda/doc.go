@@ -24,6 +24,9 @@
 //     POST /2015-03-31/functions/NAME/invocations, as AWS Lambda, the AWS SAM
 //     CLI's local Lambda service or LocalStack answer it.
 //
+// A command or URL function runs even for InvocationType Event, at once and
+// to its end, and its result is dropped; DryRun runs nothing.
+//
 // Errors are named as Step Functions names them. A function error (the
 // X-Amz-Function-Error header) fails the task with the payload's errorType
 // (Lambda.Unknown when it has none) and the payload text as the cause. A
