@@ -94,8 +94,13 @@ func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionIn
 		RedriveCount:           x.RedriveCount,
 		RedriveDate:            NewTimestamp(x.RedriveDate),
 	}
-	if x.Status == store.StatusRunning {
+	switch x.Status {
+	case store.StatusRunning:
 		out.StopDate = Timestamp{}
+	case store.StatusTimedOut:
+		// AWS reports neither error nor cause for a timed-out execution
+		// (recorded: States.Timeout appears only in the history).
+		out.Error, out.Cause = "", ""
 	}
 	out.RedriveStatus, out.RedriveStatusReason = s.redriveStatus(x)
 	if in.IncludedData != "METADATA_ONLY" {
