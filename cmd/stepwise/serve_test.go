@@ -179,4 +179,3 @@ func TestServeCommandErrors(t *testing.T) {
 		t.Errorf("serve with an argument: exit %d", code)
 	}
 }
-
