@@ -55,6 +55,8 @@ type Options struct {
 	// BusyTimeoutMillis is SQLite's busy_timeout, for databases also opened
 	// by another process; 0 means 5000.
 	BusyTimeoutMillis int
+
+	synchronous string // SQLite's synchronous setting; "" means FULL. Tests only.
 }
 
 // Store is a store.Store in a SQLite database. Create it with Open.
@@ -98,7 +100,11 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 
 func open(ctx context.Context, file string, opts *Options) (*Store, error) {
 	busy := cmpOr(opts.BusyTimeoutMillis, 5000)
-	params := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(0)", busy)
+	sync := opts.synchronous
+	if sync == "" {
+		sync = "FULL"
+	}
+	params := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(%s)&_pragma=foreign_keys(0)", busy, sync)
 	wdb, err := sql.Open("sqlite", file+"?"+params+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
