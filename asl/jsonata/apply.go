@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"context"
+	"sync"
 
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -42,6 +43,10 @@ type Function struct {
 	sig    *signature
 	arity  int
 	native func(c *call, args []any) (any, error)
+
+	once    sync.Once
+	sigErr  error
+	checked bool // sig and arity are set (built-ins and NewFunction)
 }
 
 // NewFunction checks signature and returns a Function for impl.
@@ -50,21 +55,29 @@ func NewFunction(signature string, impl func(ctx context.Context, args []any) (a
 	if err := f.prepare(); err != nil {
 		return nil, err
 	}
+	f.checked = true
 	return f, nil
 }
 
-// prepare parses the signature of an externally built Function.
+// prepare parses the signature of a Function built as a struct literal,
+// once, safely for concurrent evaluations sharing it.
 func (f *Function) prepare() error {
-	if f.sig != nil || f.Signature == "" {
+	if f.checked {
 		return nil
 	}
-	s, err := parseSignature(f.Signature)
-	if err != nil {
-		return err.finish()
-	}
-	f.sig = s
-	f.arity = len(s.params)
-	return nil
+	f.once.Do(func() {
+		if f.Signature == "" {
+			return
+		}
+		s, err := parseSignature(f.Signature)
+		if err != nil {
+			f.sigErr = err.finish()
+			return
+		}
+		f.sig = s
+		f.arity = len(s.params)
+	})
+	return f.sigErr
 }
 
 // call is the context a native function runs in: jsonata-js's `this`.

@@ -47,7 +47,7 @@ func AWSFunctions(r RandomSource) map[string]*Function {
 }
 
 func awsFunc(name, sig string, arity int, fn func(c *call, args []any) (any, error)) *Function {
-	return &Function{Signature: sig, name: name, sig: awsSignatures()[sig], arity: arity, native: fn}
+	return &Function{Signature: sig, name: name, sig: awsSignatures()[sig], arity: arity, native: fn, checked: true}
 }
 
 // awsSignatures parses the signatures of AWS's functions once: AWSFunctions

@@ -4,7 +4,7 @@ package jsonata
 // (the number of parameters of its JavaScript implementation, which
 // decides the arguments higher-order functions pass to it).
 func builtin(name, sig string, arity int, fn func(c *call, args []any) (any, error)) *Function {
-	return &Function{Signature: sig, name: name, sig: mustSignature(sig), arity: arity, native: fn}
+	return &Function{Signature: sig, name: name, sig: mustSignature(sig), arity: arity, native: fn, checked: true}
 }
 
 // builtins are the standard JSONata 2.0.6 functions. The map is built once

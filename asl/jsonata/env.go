@@ -56,15 +56,20 @@ const (
 	ctxCheckInterval = 1024
 )
 
-// frame is a scope of variable bindings.
+// frame is a scope of variable bindings. The first bindings live in the
+// frame itself, so that a lambda call costs one allocation.
 type frame struct {
 	parent *frame
 	names  []string
 	vals   []any
+	nbuf   [2]string
+	vbuf   [2]any
 }
 
 func newFrame(parent *frame) *frame {
-	return &frame{parent: parent}
+	f := &frame{parent: parent}
+	f.names, f.vals = f.nbuf[:0], f.vbuf[:0]
+	return f
 }
 
 func (f *frame) bind(name string, v any) {

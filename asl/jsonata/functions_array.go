@@ -34,13 +34,14 @@ func fnNot(c *call, args []any) (any, error) {
 // function: the value, then the index/key and the whole collection if the
 // function takes them.
 func hofArgs(fn any, v, i, all any) []any {
-	n := arity(fn)
-	args := []any{v}
+	n := min(max(arity(fn), 1), 3)
+	args := make([]any, n)
+	args[0] = v
 	if n >= 2 {
-		args = append(args, i)
+		args[1] = i
 	}
 	if n >= 3 {
-		args = append(args, all)
+		args[2] = all
 	}
 	return args
 }

@@ -284,76 +284,69 @@ func typeOf(v any) string {
 }
 
 // output converts an internal value to the value model: flagged arrays
-// become plain []any, recursively, copying only what must change.
+// become plain []any, tuples their context value, and undefined array
+// items null (as JSON.stringify writes them). It copies only containers
+// whose contents change, in one pass.
 func output(v any) any {
+	r, _ := convertOut(v)
+	return r
+}
+
+func convertOut(v any) (any, bool) {
 	switch x := v.(type) {
 	case *seq:
-		if x.outerWrapper && len(x.items) > 0 && false {
-			return output(x.items[0])
-		}
 		out := make([]any, 0, len(x.items))
 		for _, e := range x.items {
 			if isUndef(e) {
 				continue
 			}
-			out = append(out, output(e))
+			c, _ := convertOut(e)
+			out = append(out, c)
 		}
-		return out
+		return out, true
 	case []any:
+		var out []any
 		for i, e := range x {
-			if needsOutput(e) {
-				out := make([]any, 0, len(x))
-				out = append(out, x[:i]...)
-				for _, e := range x[i:] {
-					if isUndef(e) {
-						continue
-					}
-					out = append(out, output(e))
-				}
-				return out
+			c, changed := convertOut(e)
+			if changed && out == nil {
+				out = make([]any, len(x))
+				copy(out, x[:i])
+			}
+			if out != nil {
+				out[i] = c
 			}
 		}
-		return x
+		if out == nil {
+			return x, false
+		}
+		return out, true
 	case *value.Object:
 		n := x.Len()
+		var o *value.Object
 		for i := 0; i < n; i++ {
-			_, e := x.At(i)
-			if needsOutput(e) {
-				o := value.NewObject(n)
-				for j := 0; j < n; j++ {
-					k, e := x.At(j)
-					if isUndef(e) {
-						continue
-					}
-					o.Set(k, output(e))
+			k, e := x.At(i)
+			c, changed := convertOut(e)
+			skip := isUndef(e) // undefined members are left out
+			if changed && o == nil {
+				o = value.NewObject(n)
+				for j := 0; j < i; j++ {
+					kj, ej := x.At(j)
+					o.Set(kj, ej)
 				}
-				return o
+			}
+			if o != nil && !skip {
+				o.Set(k, c)
 			}
 		}
-		return x
+		if o == nil {
+			return x, false
+		}
+		return o, true
 	case tuple:
-		return output(x["@"])
+		c, _ := convertOut(tupleAt(x))
+		return c, true
+	case Undefined:
+		return nil, true
 	}
-	return v
-}
-
-func needsOutput(v any) bool {
-	switch x := v.(type) {
-	case *seq, Undefined, tuple:
-		return true
-	case []any:
-		for _, e := range x {
-			if needsOutput(e) {
-				return true
-			}
-		}
-	case *value.Object:
-		n := x.Len()
-		for i := 0; i < n; i++ {
-			if _, e := x.At(i); needsOutput(e) {
-				return true
-			}
-		}
-	}
-	return false
+	return v, false
 }
