@@ -64,6 +64,7 @@ type DescribeStateMachineForExecutionOutput struct {
 	LoggingConfiguration *LoggingConfiguration `json:"loggingConfiguration,omitempty"`
 	TracingConfiguration *TracingConfiguration `json:"tracingConfiguration,omitempty"`
 	RevisionID           string                `json:"revisionId,omitempty"`
+	VariableReferences   map[string][]string   `json:"variableReferences,omitempty"`
 }
 
 // DescribeExecution describes a Standard execution. Express executions are
@@ -154,6 +155,7 @@ func (s *Service) DescribeStateMachineForExecution(ctx context.Context, in *Desc
 		LoggingConfiguration: decodeLogging(nil),
 		TracingConfiguration: decodeTracing(nil),
 		RevisionID:           x.RevisionID,
+		VariableReferences:   VariableReferences(x.Definition),
 	}
 	// The machine's settings as they are now, if it still exists.
 	if sm, err := s.store.GetStateMachine(ctx, x.StateMachineARN); err == nil {

@@ -58,6 +58,9 @@ type DescribeStateMachineOutput struct {
 	TracingConfiguration *TracingConfiguration `json:"tracingConfiguration,omitempty"`
 	RevisionID           string                `json:"revisionId,omitempty"`
 	Description          string                `json:"description,omitempty"`
+	// VariableReferences lists, per state, the workflow variables it
+	// reads (see VariableReferences).
+	VariableReferences map[string][]string `json:"variableReferences,omitempty"`
 }
 
 // UpdateStateMachineInput is the request of UpdateStateMachine. Nil fields
@@ -237,6 +240,7 @@ func (s *Service) DescribeStateMachine(ctx context.Context, in *DescribeStateMac
 			TracingConfiguration: decodeTracing(v.TracingConfiguration),
 			RevisionID:           v.RevisionID,
 			Description:          v.Description,
+			VariableReferences:   VariableReferences(v.Definition),
 		}, nil
 	case arn.KindAlias:
 		return nil, stateMachineDoesNotExist(in.StateMachineArn)
@@ -257,6 +261,7 @@ func (s *Service) DescribeStateMachine(ctx context.Context, in *DescribeStateMac
 		TracingConfiguration: decodeTracing(sm.TracingConfiguration),
 		RevisionID:           sm.RevisionID,
 		Description:          sm.Description,
+		VariableReferences:   VariableReferences(sm.Definition),
 	}, nil
 }
 

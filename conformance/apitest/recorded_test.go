@@ -28,7 +28,6 @@ var knownFailures = map[string]string{
 	"test_create_describe_delete_activity[aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": "run.py: its ${UID} has 10 characters where LocalStack's had 8, making the name 82 characters; AWS too refuses names over 80",
 	"test_start_version_execution#":                                                "recorded in 2023, before AWS added redriveCount to ListExecutions items; later recordings (test_start_execution) have it",
 	"test_stop_execution#":                                                         "case data: the steps await the end of a 60 s Wait before StopExecution, so the execution has SUCCEEDED when stopped; AWS's recording stopped it while it waited",
-	"test_base_variable_references_in_assign_templates[":                           "service: variableReferences in DescribeStateMachine and DescribeStateMachineForExecution is not computed yet",
 }
 
 type report struct {
