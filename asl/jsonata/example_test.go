@@ -42,13 +42,13 @@ func ExampleNewFunction() {
 
 func ExampleAWSFunctions() {
 	env := &jsonata.Env{Functions: jsonata.AWSFunctions(rand.New(rand.NewPCG(1, 2)))}
-	e, _ := jsonata.Compile(`[$partition([1,2,3,4,5], 2), $range(0, 10, 5), $hash("abc", "SHA-1")]`)
+	e, _ := jsonata.Compile(`{"chunks": $partition([1,2,3,4,5], 2), "range": $range(0, 10, 5), "sha1": $hash("abc", "SHA-1")}`)
 	v, _, _ := e.Eval(context.Background(), jsonata.Undefined{}, env)
 	fmt.Println(value.String(v))
 	e, _ = jsonata.Compile(`$eval("1")`)
 	_, _, err := e.Eval(context.Background(), nil, env)
 	fmt.Println(err)
 	// Output:
-	// [[[1,2],[3,4],[5]],[0,5,10],"a9993e364706816aba3e25717850c26c9cd0d89d"]
+	// {"chunks":[[1,2],[3,4],[5]],"range":[0,5,10],"sha1":"a9993e364706816aba3e25717850c26c9cd0d89d"}
 	// T1006: Attempted to invoke a non-function
 }
