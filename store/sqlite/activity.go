@@ -88,6 +88,10 @@ func scanTask(row interface{ Scan(...any) error }) (store.ActivityTask, error) {
 
 // ClaimActivityTask implements store.Store.
 func (s *Store) ClaimActivityTask(ctx context.Context, p *store.ClaimActivityTaskParams) (*store.ActivityTask, error) {
+	// An empty queue is answered from the read pool, off the writer.
+	if queued, err := s.anyRow(ctx, `SELECT 1 FROM activity_tasks WHERE activity_arn = ? AND claimed = 0 LIMIT 1`, p.ActivityARN); err != nil || !queued {
+		return nil, errOr(err, fmt.Errorf("claim task of %s: %w", p.ActivityARN, store.ErrNotFound))
+	}
 	var t store.ActivityTask
 	err := s.write(ctx, func(w *wtx) error {
 		var err error
