@@ -32,8 +32,9 @@ const maxAWSArray = 1e7
 //
 // It also maps "eval" to nil: AWS does not provide $eval, and calling it
 // fails as calling an unknown function does (T1006). r supplies the
-// randomness of $random() without a seed and of $uuid(); it must be safe
-// for concurrent use if the map is shared between goroutines.
+// randomness of $random() without a seed, $uuid() and the standard
+// $shuffle(); it must be safe for concurrent use if the map is shared
+// between goroutines.
 func AWSFunctions(r RandomSource) map[string]*Function {
 	return map[string]*Function{
 		"partition": awsFunc("partition", "<an:a>", 2, fnPartition),
@@ -42,6 +43,7 @@ func AWSFunctions(r RandomSource) map[string]*Function {
 		"random":    awsFunc("random", "<n?:n>", 1, randomFunc(r)),
 		"uuid":      awsFunc("uuid", "<:s>", 0, uuidFunc(r)),
 		"parse":     awsFunc("parse", "<s-:j>", 1, fnParse),
+		"shuffle":   awsFunc("shuffle", "<a:a>", 1, func(c *call, args []any) (any, error) { return shuffle(r, args) }),
 		"eval":      nil,
 	}
 }
@@ -55,7 +57,7 @@ func awsFunc(name, sig string, arity int, fn func(c *call, args []any) (any, err
 // signature compiles a regular expression.
 var awsSignatures = sync.OnceValue(func() map[string]*signature {
 	m := map[string]*signature{}
-	for _, s := range []string{"<an:a>", "<nnn?:a>", "<ss:s>", "<n?:n>", "<:s>", "<s-:j>"} {
+	for _, s := range []string{"<an:a>", "<nnn?:a>", "<ss:s>", "<n?:n>", "<:s>", "<s-:j>", "<a:a>"} {
 		m[s] = mustSignature(s)
 	}
 	return m

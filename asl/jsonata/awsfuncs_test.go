@@ -70,7 +70,7 @@ func TestAWSFunctionsRecorded(t *testing.T) {
 
 func TestAWSRandomAndUUID(t *testing.T) {
 	env := awsEnv(`{}`)
-	got, _, err := evalString(t, `[$random(), $random(1), $random(1.5), $uuid(), $uuid()]`, Undefined{}, env)
+	got, _, err := evalString(t, `[$random(), $random(1), $random(1.5), $uuid(), $uuid(), $count($shuffle([1,2,3]))]`, Undefined{}, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +84,9 @@ func TestAWSRandomAndUUID(t *testing.T) {
 	v4 := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	if !v4.MatchString(xs[3].(string)) || xs[3] == xs[4] {
 		t.Errorf("$uuid: %v %v", xs[3], xs[4])
+	}
+	if xs[5] != 3.0 {
+		t.Errorf("$shuffle with AWSFunctions: %v", xs[5])
 	}
 	if _, _, err := evalString(t, `$uuid()`, Undefined{}, &Env{Functions: AWSFunctions(nil)}); err == nil {
 		t.Error("$uuid without a random source: want U1006")

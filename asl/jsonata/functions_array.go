@@ -415,6 +415,15 @@ func fnSort(c *call, args []any) (any, error) {
 }
 
 func fnShuffle(c *call, args []any) (any, error) {
+	var r RandomSource
+	if c.ev.env != nil {
+		r = c.ev.env.Random
+	}
+	return shuffle(r, args)
+}
+
+// shuffle is jsonata-js's inside-out Fisher-Yates shuffle.
+func shuffle(r RandomSource, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -423,12 +432,12 @@ func fnShuffle(c *call, args []any) (any, error) {
 	if len(items) <= 1 {
 		return v, nil
 	}
-	if c.ev.env == nil || c.ev.env.Random == nil {
+	if r == nil {
 		return nil, newError("U1006", -1, "")
 	}
 	result := make([]any, len(items))
 	for i, it := range items {
-		j := int(math.Floor(randomFloat(c.ev.env.Random) * float64(i+1)))
+		j := int(math.Floor(randomFloat(r) * float64(i+1)))
 		if i != j {
 			result[i] = result[j]
 		}
