@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -22,8 +25,36 @@ func NewClient(endpoint string) *sfn.Client {
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
+		HTTPClient: &http.Client{
+			Timeout:   30 * time.Second,
+			Transport: bufferingTransport{http.DefaultTransport.(*http.Transport).Clone()},
+		},
 	})
+}
+
+// bufferingTransport reads each response body completely before handing
+// the response to the SDK. Without it, about 2% of SDK calls with large
+// answers (GetExecutionHistory) fail on the client with "deserialization
+// failed … use of closed network connection" although the server sent a
+// complete response: net/http closes the connection while the SDK still
+// reads the body, once the SDK has closed its streamed request body
+// (aws/aws-sdk-go-v2 issues 1825 and 2737; the SDK's default retryer hides
+// it by retrying net.ErrClosed).
+type bufferingTransport struct{ base http.RoundTripper }
+
+// RoundTrip implements http.RoundTripper.
+func (t bufferingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read response body: %w", err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }
 
 // IsAPIError reports whether err is an answer of the server (an AWS error

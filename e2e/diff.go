@@ -76,3 +76,27 @@ func dropNulls(v any) any {
 	}
 	return v
 }
+
+// SameEventsAnyOrder reports whether two histories hold the same events
+// (type and details, counted with multiplicity) when ids, previous ids and
+// timestamps are ignored: a history that fails DiffHistories but passes
+// this one has its events reordered, none dropped or repeated.
+func SameEventsAnyOrder(want, got []types.HistoryEvent) bool {
+	if len(want) != len(got) {
+		return false
+	}
+	count := map[string]int{}
+	for _, e := range want {
+		e.Id, e.PreviousEventId = 0, 0
+		count[eventJSON(e)]++
+	}
+	for _, e := range got {
+		e.Id, e.PreviousEventId = 0, 0
+		k := eventJSON(e)
+		if count[k] == 0 {
+			return false
+		}
+		count[k]--
+	}
+	return true
+}
