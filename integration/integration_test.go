@@ -126,6 +126,7 @@ func TestWorkflowThroughRouter(t *testing.T) {
 		"scored":        `{"score":30,"code":200}`,
 		"shouted":       `"ADA!"`,
 		"missing.Error": `"States.Http.StatusCode.404"`,
+		"missing.Cause": `"Not Found"`,
 	}
 	for path, want := range checks {
 		var v any = res.Output

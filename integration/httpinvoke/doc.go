@@ -23,8 +23,8 @@
 // The result is {"Headers", "ResponseBody", "StatusCode", "StatusText"}:
 // header values are arrays of strings, and a JSON response body (by
 // Content-Type) is parsed, any other body is a string. A response outside
-// 2xx fails the task with States.Http.StatusCode.NNN, its cause the same
-// object as JSON text. A call that gets no response (refused, reset, DNS,
+// 2xx fails the task with States.Http.StatusCode.NNN and the status text
+// ("Not Found") as the cause: like AWS, the response body is dropped. A call that gets no response (refused, reset, DNS,
 // the 60-second limit AWS also applies) fails with States.Http.Socket.
 // Redirects are not followed: a 3xx is a response like any other.
 //

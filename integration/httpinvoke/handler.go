@@ -138,11 +138,11 @@ func (h *Handler) Invoke(ctx context.Context, t *engine.TaskRequest) (any, error
 	if resp.StatusCode == http.StatusUnauthorized && conn.OAuth != nil {
 		h.tokens.drop(c.connection) // fetch a fresh token next time
 	}
-	out := result(resp, body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, failure.New(ErrStatusCodePrefix+strconv.Itoa(resp.StatusCode), value.String(out))
+		// AWS keeps only the status text: the response body is dropped.
+		return nil, failure.New(ErrStatusCodePrefix+strconv.Itoa(resp.StatusCode), statusText(resp))
 	}
-	return out, nil
+	return result(resp, body), nil
 }
 
 // request builds the HTTP request of c with the connection's parameters
@@ -238,8 +238,17 @@ func result(resp *http.Response, body []byte) *value.Object {
 	out.Set("Headers", headers)
 	out.Set("ResponseBody", responseBody(resp.Header.Get("Content-Type"), body))
 	out.Set("StatusCode", float64(resp.StatusCode))
-	out.Set("StatusText", strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode))))
+	out.Set("StatusText", statusText(resp))
 	return out
+}
+
+// statusText is the response's reason phrase, or the standard one when the
+// server sent none (as HTTP/2 servers do not).
+func statusText(resp *http.Response) string {
+	if s := strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode))); s != "" {
+		return s
+	}
+	return http.StatusText(resp.StatusCode)
 }
 
 // responseBody parses a JSON body; any other body is text.
