@@ -8,7 +8,8 @@
 //	Method           GET, POST, PUT, DELETE, PATCH, OPTIONS or HEAD, required
 //	Authentication   {"ConnectionArn": "arn:aws:events:…:connection/NAME/…"}, required
 //	                 (InvocationConfig.ConnectionArn is read too)
-//	Headers          an object of header names to scalar values
+//	Headers          an object of header names to scalar values; reserved
+//	                 names (Authorization, Host, X-Amz-*, …) are refused
 //	QueryParameters  an object of names to scalars or arrays of scalars
 //	RequestBody      any JSON value; a string is sent as it is
 //	Transform        {"RequestBodyEncoding": "NONE" | "URL_ENCODED",

@@ -350,6 +350,7 @@ func TestBadParameters(t *testing.T) {
 		{"bad connection ARN", `{"ApiEndpoint":"https://x","Method":"GET","Authentication":{"ConnectionArn":"arn:aws:s3:::b"}}`, failure.Runtime, "EventBridge connection ARN"},
 		{"unknown field", `{"ApiEndpoint":"https://x","Method":"GET",` + a + `,"Foo":1}`, failure.Runtime, "The field 'Foo' is not supported by Step Functions"},
 		{"reserved header", `{"ApiEndpoint":"https://x","Method":"GET",` + a + `,"Headers":{"Host":"evil"}}`, failure.Runtime, "'Host' is reserved"},
+		{"authorization header", `{"ApiEndpoint":"https://x","Method":"GET",` + a + `,"Headers":{"Authorization":"Bearer t"}}`, failure.Runtime, "'Authorization' is reserved"},
 		{"x-amz header", `{"ApiEndpoint":"https://x","Method":"GET",` + a + `,"Headers":{"X-Amz-Date":"1"}}`, failure.Runtime, "reserved"},
 		{"header object", `{"ApiEndpoint":"https://x","Method":"GET",` + a + `,"Headers":{"A":{}}}`, failure.Runtime, "must be a string, number or boolean"},
 		{"header newline", `{"ApiEndpoint":"https://x","Method":"GET",` + a + `,"Headers":{"A":"x\r\nB: y"}}`, failure.Runtime, "line breaks"},

@@ -163,7 +163,7 @@ func reserved(name string) bool {
 		return true
 	}
 	switch n {
-	case "a-im", "accept-charset", "accept-datetime", "accept-encoding", "cache-control", "connection",
+	case "a-im", "accept-charset", "accept-datetime", "accept-encoding", "authorization", "cache-control", "connection",
 		"content-encoding", "content-md5", "date", "expect", "forwarded", "from", "host", "http2-settings",
 		"if-match", "if-modified-since", "if-none-match", "if-range", "if-unmodified-since", "max-forwards",
 		"origin", "pragma", "proxy-authorization", "referer", "server", "te", "trailer", "transfer-encoding",
