@@ -15,7 +15,6 @@ const (
 	CodeUnknownOperation      = "UnknownOperationException"
 	CodeInternalFailure       = "InternalFailure"
 	CodeRequestEntityTooLarge = "RequestEntityTooLargeException"
-	CodeMissingAction         = "MissingAction"
 )
 
 // Namespaces of the __type member: Step Functions' own errors and those of
@@ -36,7 +35,6 @@ type errorInfo struct {
 var errorTable = map[string]errorInfo{
 	CodeSerialization:         {http.StatusBadRequest, coralNamespace},
 	CodeUnknownOperation:      {http.StatusBadRequest, coralNamespace},
-	CodeMissingAction:         {http.StatusBadRequest, coralNamespace},
 	CodeRequestEntityTooLarge: {http.StatusRequestEntityTooLarge, coralNamespace},
 	CodeInternalFailure:       {http.StatusInternalServerError, coralNamespace},
 	"ServiceUnavailable":      {http.StatusServiceUnavailable, coralNamespace},

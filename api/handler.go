@@ -103,7 +103,7 @@ func (h *Handler) serveAction(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	if target == "" {
-		h.writeError(w, protocolError(CodeMissingAction, "Missing X-Amz-Target header"))
+		h.writeError(w, protocolError(CodeUnknownOperation, "Missing X-Amz-Target header: the action to perform"))
 		return
 	}
 	act := h.actions[name]

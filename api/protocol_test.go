@@ -66,7 +66,7 @@ func TestProtocolErrors(t *testing.T) {
 		{"unknown action", "AWSStepFunctions.LaunchRocket", `{}`, 400, "com.amazon.coral.service#UnknownOperationException"},
 		{"other service", "DynamoDB_20120810.ListTables", `{}`, 400, "com.amazon.coral.service#UnknownOperationException"},
 		{"unsupported action", "AWSStepFunctions.TestState", `{}`, 400, "com.amazon.coral.service#UnknownOperationException"},
-		{"missing target", "", `{}`, 400, "com.amazon.coral.service#MissingAction"},
+		{"missing target", "", `{}`, 400, "com.amazon.coral.service#UnknownOperationException"},
 		{"oversize body", "AWSStepFunctions.ListStateMachines", `{"x":"` + strings.Repeat("a", 5<<20) + `"}`, 413, "com.amazon.coral.service#RequestEntityTooLargeException"},
 		{"missing member", "AWSStepFunctions.DescribeStateMachine", `{}`, 400, "com.amazonaws.swf.service.v2.model#ValidationException"},
 		{"invalid arn", "AWSStepFunctions.DescribeStateMachine", `{"stateMachineArn":"not_a_valid_arn"}`, 400, "com.amazonaws.swf.service.v2.model#InvalidArn"},
