@@ -150,6 +150,15 @@ type Frame struct {
 type Scope struct {
 	parent *Scope
 	vars   *value.Object
+	lookup func(string) (any, bool) // s.Lookup, bound once
+}
+
+// lookupFunc returns s.Lookup as a function value, binding it only once.
+func (s *Scope) lookupFunc() func(string) (any, bool) {
+	if s.lookup == nil {
+		s.lookup = s.Lookup
+	}
+	return s.lookup
 }
 
 // NewScope returns an empty scope under parent (nil for the top level).

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/asl/failure"
+	"github.com/stepwise-run/stepwise/asl/payload"
 	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -103,7 +104,12 @@ type run struct {
 	now time.Time
 	ctx context.Context
 	res Result
+	ps  payload.Scope // reused by pscope
 }
+
+// notTruncated is the shared, never modified details value of payloads
+// that were not truncated (all of them: a larger payload fails the state).
+var notTruncated = &history.DataDetails{}
 
 // Start begins an execution: it records ExecutionStarted and runs as far as
 // the definition allows without outside input.
@@ -305,7 +311,7 @@ func (r *run) enterState(f *Frame) {
 	n := f.node
 	f.enteredPrev = f.last
 	f.enteredID = r.emit(f, n.s.Type+"StateEntered", func(e *history.Event) {
-		e.StateEntered = &history.StateEnteredDetails{Name: n.s.Name, Input: r.payload(f.input, f.inputText), InputDetails: &history.DataDetails{}}
+		e.StateEntered = &history.StateEnteredDetails{Name: n.s.Name, Input: r.payload(f.input, f.inputText), InputDetails: notTruncated}
 	})
 	f.enteredTime = r.now
 	f.attempts = f.attempts[:0]
@@ -367,7 +373,7 @@ func (r *run) exitState(f *Frame, output any, next string, assigned *value.Objec
 	}
 	text := r.textOf(f, output)
 	r.emit(f, n.s.Type+"StateExited", func(e *history.Event) {
-		e.StateExited = &history.StateExitedDetails{Name: n.s.Name, Output: r.payload(output, text), OutputDetails: &history.DataDetails{}}
+		e.StateExited = &history.StateExitedDetails{Name: n.s.Name, Output: r.payload(output, text), OutputDetails: notTruncated}
 		if assigned != nil && assigned.Len() > 0 {
 			e.StateExited.AssignedVariables = make(map[string]string, assigned.Len())
 			for k, v := range assigned.All() {
@@ -522,7 +528,7 @@ func (r *run) finishExecution(root *Frame) {
 	x.Status = StatusSucceeded
 	x.Output = root.output
 	r.emit(root, "ExecutionSucceeded", func(e *history.Event) {
-		e.ExecutionSucceeded = &history.OutputDetails{Output: r.payload(root.output, root.outputText), OutputDetails: &history.DataDetails{}}
+		e.ExecutionSucceeded = &history.OutputDetails{Output: r.payload(root.output, root.outputText), OutputDetails: notTruncated}
 	})
 }
 

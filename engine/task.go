@@ -112,12 +112,12 @@ func (r *run) runTask(f *Frame) error {
 	case kindActivity:
 		r.emit(f, "ActivityScheduled", func(e *history.Event) {
 			e.ActivityScheduled = &history.ActivityScheduledDetails{Resource: n.s.Resource, Input: history.Value(args),
-				InputDetails: &history.DataDetails{}, TimeoutInSeconds: optional(timeout), HeartbeatInSeconds: optional(heartbeat)}
+				InputDetails: notTruncated, TimeoutInSeconds: optional(timeout), HeartbeatInSeconds: optional(heartbeat)}
 		})
 	case kindLambda:
 		r.emit(f, "LambdaFunctionScheduled", func(e *history.Event) {
 			e.LambdaFunctionScheduled = &history.LambdaScheduledDetails{Resource: n.s.Resource, Input: history.Value(args),
-				InputDetails: &history.DataDetails{}, TimeoutInSeconds: optional(timeout)}
+				InputDetails: notTruncated, TimeoutInSeconds: optional(timeout)}
 		})
 		r.emit(f, "LambdaFunctionStarted", nil)
 		f.taskStarted = true
@@ -263,7 +263,7 @@ func (r *run) taskOutcome(f *Frame, in Input) {
 		f.taskPending = false // the call returned; the result comes by token
 		r.emit(f, "TaskSubmitted", func(e *history.Event) {
 			e.TaskSubmitted = &history.TaskOutputDetails{ResourceType: res.resType, Resource: res.resource,
-				Output: history.Value(in.Output), OutputDetails: &history.DataDetails{}}
+				Output: history.Value(in.Output), OutputDetails: notTruncated}
 		})
 		return
 	case InputTaskHeartbeat:
@@ -302,16 +302,16 @@ func (r *run) taskOutcome(f *Frame, in Input) {
 	switch res.kind {
 	case kindActivity:
 		r.emit(f, "ActivitySucceeded", func(e *history.Event) {
-			e.ActivitySucceeded = &history.OutputDetails{Output: out, OutputDetails: &history.DataDetails{}}
+			e.ActivitySucceeded = &history.OutputDetails{Output: out, OutputDetails: notTruncated}
 		})
 	case kindLambda:
 		r.emit(f, "LambdaFunctionSucceeded", func(e *history.Event) {
-			e.LambdaFunctionSucceeded = &history.OutputDetails{Output: out, OutputDetails: &history.DataDetails{}}
+			e.LambdaFunctionSucceeded = &history.OutputDetails{Output: out, OutputDetails: notTruncated}
 		})
 	default:
 		r.emit(f, "TaskSucceeded", func(e *history.Event) {
 			e.TaskSucceeded = &history.TaskOutputDetails{ResourceType: res.resType, Resource: res.resource,
-				Output: out, OutputDetails: &history.DataDetails{}}
+				Output: out, OutputDetails: notTruncated}
 		})
 	}
 	if err := r.checkSize(n, in.Output); err != nil {

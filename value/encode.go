@@ -42,13 +42,13 @@ func Append(b []byte, v any) []byte {
 	case *Object:
 		b = append(b, '{')
 		if x != nil {
-			for i, k := range x.keys {
+			for i, m := range x.members {
 				if i > 0 {
 					b = append(b, ',')
 				}
-				b = AppendString(b, k)
+				b = AppendString(b, m.key)
 				b = append(b, ':')
-				b = Append(b, x.vals[i])
+				b = Append(b, m.val)
 			}
 		}
 		return append(b, '}')
@@ -179,11 +179,11 @@ func EncodedLen(v any) int {
 			return x.encLen
 		}
 		n := 2
-		for i, k := range x.keys {
+		for i, m := range x.members {
 			if i > 0 {
 				n++
 			}
-			n += stringLen(k) + 1 + EncodedLen(x.vals[i])
+			n += stringLen(m.key) + 1 + EncodedLen(m.val)
 		}
 		x.encLen = n
 		return n

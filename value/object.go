@@ -8,17 +8,23 @@ const indexThreshold = 12
 // The zero value is an empty object ready to use. An Object is not safe for
 // concurrent mutation; once shared it must be treated as read-only.
 type Object struct {
-	keys  []string
-	vals  []any
-	index map[string]int // key -> position; only when len(keys) >= indexThreshold
+	members []member
+	index   map[string]int // key -> position; only when len(members) >= indexThreshold
 	// encLen caches EncodedLen (0: unknown). Set and Delete reset it; the
 	// cache relies on the rule that shared values are not mutated.
 	encLen int
 }
 
+// member is one key and its value; keeping both in one slice makes an
+// object two allocations instead of three.
+type member struct {
+	key string
+	val any
+}
+
 // NewObject returns an empty object with room for n members.
 func NewObject(n int) *Object {
-	return &Object{keys: make([]string, 0, n), vals: make([]any, 0, n)}
+	return &Object{members: make([]member, 0, n)}
 }
 
 // Len reports the number of members.
@@ -26,7 +32,7 @@ func (o *Object) Len() int {
 	if o == nil {
 		return 0
 	}
-	return len(o.keys)
+	return len(o.members)
 }
 
 func (o *Object) find(key string) int {
@@ -36,8 +42,8 @@ func (o *Object) find(key string) int {
 		}
 		return -1
 	}
-	for i, k := range o.keys {
-		if k == key {
+	for i := range o.members {
+		if o.members[i].key == key {
 			return i
 		}
 	}
@@ -50,7 +56,7 @@ func (o *Object) Get(key string) (any, bool) {
 		return nil, false
 	}
 	if i := o.find(key); i >= 0 {
-		return o.vals[i], true
+		return o.members[i].val, true
 	}
 	return nil, false
 }
@@ -65,26 +71,25 @@ func (o *Object) Has(key string) bool {
 func (o *Object) Set(key string, v any) {
 	o.encLen = 0
 	if i := o.find(key); i >= 0 {
-		o.vals[i] = v
+		o.members[i].val = v
 		return
 	}
-	o.keys = append(o.keys, key)
-	o.vals = append(o.vals, v)
+	o.members = append(o.members, member{key, v})
 	if o.index != nil {
-		o.index[key] = len(o.keys) - 1
-	} else if len(o.keys) >= indexThreshold {
+		o.index[key] = len(o.members) - 1
+	} else if len(o.members) >= indexThreshold {
 		o.reindex()
 	}
 }
 
 func (o *Object) reindex() {
-	if len(o.keys) < indexThreshold {
+	if len(o.members) < indexThreshold {
 		o.index = nil
 		return
 	}
-	o.index = make(map[string]int, len(o.keys))
-	for i, k := range o.keys {
-		o.index[k] = i
+	o.index = make(map[string]int, len(o.members))
+	for i, m := range o.members {
+		o.index[m.key] = i
 	}
 }
 
@@ -96,24 +101,27 @@ func (o *Object) Delete(key string) {
 		return
 	}
 	o.encLen = 0
-	o.keys = append(o.keys[:i], o.keys[i+1:]...)
-	o.vals = append(o.vals[:i], o.vals[i+1:]...)
+	o.members = append(o.members[:i], o.members[i+1:]...)
 	if o.index != nil {
 		o.reindex()
 	}
 }
 
-// Keys returns the member names in order. The slice must not be modified.
+// Keys returns the member names in order, in a new slice.
 func (o *Object) Keys() []string {
 	if o == nil {
 		return nil
 	}
-	return o.keys
+	keys := make([]string, len(o.members))
+	for i, m := range o.members {
+		keys[i] = m.key
+	}
+	return keys
 }
 
 // At returns the i-th member in order.
 func (o *Object) At(i int) (key string, v any) {
-	return o.keys[i], o.vals[i]
+	return o.members[i].key, o.members[i].val
 }
 
 // All iterates over the members in order.
@@ -122,20 +130,22 @@ func (o *Object) All() func(yield func(string, any) bool) {
 		if o == nil {
 			return
 		}
-		for i, k := range o.keys {
-			if !yield(k, o.vals[i]) {
+		for _, m := range o.members {
+			if !yield(m.key, m.val) {
 				return
 			}
 		}
 	}
 }
 
-// Copy returns a shallow copy of o: a new object with the same members.
+// Copy returns a shallow copy of o: a new object with the same members,
+// with room for one more.
 func (o *Object) Copy() *Object {
 	if o == nil {
 		return NewObject(0)
 	}
-	c := &Object{keys: append([]string(nil), o.keys...), vals: append([]any(nil), o.vals...), encLen: o.encLen}
+	c := &Object{members: make([]member, len(o.members), len(o.members)+1), encLen: o.encLen}
+	copy(c.members, o.members)
 	if o.index != nil {
 		c.reindex()
 	}

@@ -62,9 +62,9 @@ func Clone(v any) any {
 		if x == nil {
 			return NewObject(0)
 		}
-		c := &Object{keys: append([]string(nil), x.keys...), vals: make([]any, len(x.vals))}
-		for i, e := range x.vals {
-			c.vals[i] = Clone(e)
+		c := &Object{members: make([]member, len(x.members))}
+		for i, m := range x.members {
+			c.members[i] = member{m.key, Clone(m.val)}
 		}
 		if x.index != nil {
 			c.reindex()
