@@ -18,6 +18,9 @@ import (
 
 const apiKey = "key-SECRET-123"
 
+// A Router is what local.Run takes as a Handler.
+var _ local.Handler = (*integration.Router)(nil)
+
 // servers starts a customer API (which wants the API key) and a
 // Lambda-Invoke-compatible endpoint with the functions score and shout.
 func servers(t *testing.T) (api, lambda *httptest.Server) {
