@@ -127,15 +127,59 @@ func (r *run) assignJSONPath(f *Frame, t *payload.Template, result any) (*value.
 	return r.setVars(f, v)
 }
 
+// Variable size limits AWS documents: one variable, one Assign block, and
+// all the variables of an execution. AWS does not record the error it
+// raises; Stepwise uses States.DataLimitExceeded with a cause naming the
+// limit.
+const (
+	maxVariableSize = 256 * 1024
+	maxAssignSize   = 256 * 1024
+	maxVariablesSum = 10 * 1024 * 1024
+)
+
 func (r *run) setVars(f *Frame, v any) (*value.Object, error) {
 	obj, ok := v.(*value.Object)
 	if !ok {
 		return nil, failure.Errorf(failure.Runtime, "Assign must be an object")
 	}
+	total := 0
+	for k, e := range obj.All() {
+		n := value.EncodedLen(e)
+		if n > maxVariableSize {
+			return nil, failure.Errorf(failure.DataLimitExceeded,
+				"The variable '%s' is %d bytes, more than the limit of %d bytes for one variable.", k, n, maxVariableSize)
+		}
+		total += n
+	}
+	if total > maxAssignSize {
+		return nil, failure.Errorf(failure.DataLimitExceeded,
+			"The variables assigned by the state total %d bytes, more than the limit of %d bytes for one Assign.", total, maxAssignSize)
+	}
 	for k, e := range obj.All() {
 		f.vars.Set(k, e)
 	}
+	if sum := r.variablesSize(); sum > maxVariablesSum {
+		return nil, failure.Errorf(failure.DataLimitExceeded,
+			"The execution's variables total %d bytes, more than the limit of %d bytes.", sum, maxVariablesSum)
+	}
 	return obj, nil
+}
+
+// variablesSize adds up the encoded size of every variable of the
+// execution, in every scope.
+func (r *run) variablesSize() int {
+	n := 0
+	var walk func(f *Frame)
+	walk = func(f *Frame) {
+		if f.vars != nil && f.vars.vars != nil {
+			n += value.EncodedLen(f.vars.vars)
+		}
+		for _, c := range f.children {
+			walk(c)
+		}
+	}
+	walk(r.x.root)
+	return n
 }
 
 // states builds the $states variable of a JSONata state.

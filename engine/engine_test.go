@@ -434,3 +434,34 @@ func TestPayloadLimit(t *testing.T) {
 		t.Fatalf("error %s: %s", h.x.Error, h.x.Cause)
 	}
 }
+
+func TestVariableLimitsAndScopes(t *testing.T) {
+	big := strings.Repeat("x", 200*1024)
+	tests := []struct {
+		name, def, input string
+		status           Status
+		output, err      string
+	}{
+		{"one variable too big", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"v.$":"$.s"},"End":true}}}`,
+			`{"s":"` + big + big + `"}`, StatusFailed, "", "States.DataLimitExceeded"},
+		{"one Assign too big", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"a.$":"$.s","b.$":"$.s"},"End":true}}}`,
+			`{"s":"` + big + `"}`, StatusFailed, "", "States.DataLimitExceeded"},
+		{"branch assignments stay in the branch", `{"StartAt":"Set","States":{
+			"Set":{"Type":"Pass","Assign":{"x":1},"Next":"P"},
+			"P":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","Assign":{"x":2,"y":3},"Parameters":{"inner.$":"$x"},"End":true}}}],"Next":"Read"},
+			"Read":{"Type":"Pass","Parameters":{"x.$":"$x"},"End":true}}}`, `{}`, StatusSucceeded, `{"x":1}`, ""},
+		{"branches read outer variables", `{"StartAt":"Set","States":{
+			"Set":{"Type":"Pass","Assign":{"x":1},"Next":"M"},
+			"M":{"Type":"Map","ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","Parameters":{"x.$":"$x","i.$":"$"},"End":true}}},"End":true}}}`,
+			`[7]`, StatusSucceeded, `[{"x":1,"i":7}]`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := start(t, tt.def, tt.input)
+			h.wantStatus(tt.status, tt.output)
+			if h.x.Error != tt.err {
+				t.Fatalf("error %s: %s", h.x.Error, h.x.Cause)
+			}
+		})
+	}
+}
