@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stepwise-run/stepwise/api"
+	"github.com/stepwise-run/stepwise/integration"
 	"github.com/stepwise-run/stepwise/runner"
 	"github.com/stepwise-run/stepwise/service"
 	"github.com/stepwise-run/stepwise/store/sqlite"
@@ -24,6 +25,9 @@ type serveOptions struct {
 	data    string
 	region  string
 	account string
+	// integrations is the path of an integration configuration file
+	// (package integration); "" means the defaults.
+	integrations string
 	// shutdownTimeout bounds how long in-flight requests may take to
 	// finish after a stop signal.
 	shutdownTimeout time.Duration
@@ -56,6 +60,7 @@ Running executions resume on the next start.`,
 	f.StringVar(&opts.data, "data", "./stepwise-data", "data directory")
 	f.StringVar(&opts.region, "region", "us-east-1", "region in the ARNs the server forms")
 	f.StringVar(&opts.account, "account", "123456789012", "account id in the ARNs the server forms")
+	f.StringVar(&opts.integrations, "integrations", "", "integration configuration file (HTTP connections, Lambda functions)")
 	return cmd
 }
 
@@ -64,6 +69,10 @@ Running executions resume on the next start.`,
 // are accepted.
 func serve(ctx context.Context, opts serveOptions, log *slog.Logger, ready func(addr string)) (err error) {
 	if err := checkDataDir(opts.data); err != nil {
+		return err
+	}
+	tasks, err := taskRouter(opts)
+	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", opts.listen)
@@ -85,7 +94,7 @@ func serve(ctx context.Context, opts serveOptions, log *slog.Logger, ready func(
 			err = fmt.Errorf("close store: %w", cerr)
 		}
 	}()
-	rt, err := runner.New(runner.Config{Store: st, Logger: log})
+	rt, err := runner.New(runner.Config{Store: st, Logger: log, Tasks: tasks})
 	if err != nil {
 		return fmt.Errorf("runtime: %w", err)
 	}
@@ -135,6 +144,27 @@ func serve(ctx context.Context, opts serveOptions, log *slog.Logger, ready func(
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// taskRouter builds the integrations Task states call, from the
+// --integrations file if one is given.
+func taskRouter(opts serveOptions) (*integration.Router, error) {
+	cfg := &integration.Config{Region: opts.region}
+	if opts.integrations != "" {
+		c, err := integration.LoadConfig(opts.integrations)
+		if err != nil {
+			return nil, err
+		}
+		if c.Region == "" {
+			c.Region = opts.region
+		}
+		cfg = c
+	}
+	r, err := integration.New(cfg, integration.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("integrations: %w", err)
+	}
+	return r, nil
 }
 
 // checkDataDir creates the data directory if needed and checks that it is

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // startServe runs serve in the background and returns an SDK client for it
@@ -178,4 +180,54 @@ func TestServeCommandErrors(t *testing.T) {
 	if code, _, _ := runMain(t, "serve", "extra"); code != exitUsage {
 		t.Errorf("serve with an argument: exit %d", code)
 	}
+}
+
+// TestServeIntegrations runs a Task state through the integrations file:
+// a Lambda function served by a local command.
+func TestServeIntegrations(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "integrations.json")
+	if err := os.WriteFile(cfg, []byte(`{"lambda":{"functions":{"echo":{"command":"cat"}}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := startServe(t, serveOptions{listen: "127.0.0.1:0", data: filepath.Join(dir, "data"), region: "us-east-1", account: "123456789012",
+		integrations: cfg, shutdownTimeout: 10 * time.Second})
+	ctx := context.Background()
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name: aws.String("lambda"),
+		Definition: aws.String(`{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+			"Parameters":{"FunctionName":"echo","Payload.$":"$"},"ResultSelector":{"echoed.$":"$.Payload"},"End":true}}}`),
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/r"),
+		Type:    types.StateMachineTypeExpress,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"hello":"world"}`)},
+		func(o *sfn.Options) { o.APIOptions = append(o.APIOptions, noHostPrefix) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != types.SyncExecutionStatusSucceeded || aws.ToString(out.Output) != `{"echoed":{"hello":"world"}}` {
+		t.Errorf("StartSyncExecution = %s %s %s %s", out.Status, aws.ToString(out.Output), aws.ToString(out.Error), aws.ToString(out.Cause))
+	}
+
+	// A bad integrations file is a clear startup error.
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"nope":1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = serve(ctx, serveOptions{listen: "127.0.0.1:0", data: filepath.Join(dir, "data2"), integrations: bad}, slog.New(slog.DiscardHandler), nil)
+	if err == nil || !strings.Contains(err.Error(), "integration config") {
+		t.Errorf("bad integrations file: %v", err)
+	}
+}
+
+// noHostPrefix stops the SDK from prefixing the endpoint's host name
+// ("sync-" for StartSyncExecution), which a local endpoint cannot resolve.
+func noHostPrefix(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("noHostPrefix",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+		}), middleware.Before)
 }
