@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepwise-run/stepwise/asl/failure"
 	"github.com/stepwise-run/stepwise/value"
 )
 
@@ -91,5 +92,32 @@ func TestLambdaLegacyEvents(t *testing.T) {
 	want := "ExecutionStarted TaskStateEntered LambdaFunctionScheduled LambdaFunctionStarted LambdaFunctionSucceeded TaskStateExited ExecutionSucceeded"
 	if h.types() != want {
 		t.Fatalf("events %s", h.types())
+	}
+}
+
+func TestInspectAndMock(t *testing.T) {
+	m := compile(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+		"InputPath":"$.in","Parameters":{"p.$":"$.v"},"ResultSelector":{"r.$":"$.out"},"ResultPath":"$.res","End":true}}}`)
+	x, _, err := m.Start(testMeta(), `{"in":{"v":1}}`, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = x
+	seen := map[string]string{}
+	meta := testMeta()
+	m2 := m
+	x, res, err := m2.StartWith(meta, `{"in":{"v":1}}`, t0, func(x *Execution) {
+		x.Inspect = func(stage string, v any) { seen[stage] = value.String(v) }
+		x.Mock = func(state string) (any, *failure.Error, bool) { return value.MustParse(`{"out":42}`), nil, true }
+	})
+	if err != nil || x.Status != StatusSucceeded {
+		t.Fatalf("status %s %v %+v", x.Status, err, res)
+	}
+	want := map[string]string{"input": `{"in":{"v":1}}`, "afterInputPath": `{"v":1}`, "afterParameters": `{"p":1}`,
+		"result": `{"out":42}`, "afterResultSelector": `{"r":42}`, "afterResultPath": `{"in":{"v":1},"res":{"r":42}}`}
+	for k, v := range want {
+		if seen[k] != v {
+			t.Errorf("%s = %s, want %s", k, seen[k], v)
+		}
 	}
 }

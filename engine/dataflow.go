@@ -68,8 +68,13 @@ func (r *run) effectiveInput(f *Frame) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.x.inspect("afterInputPath", in)
 	if n.parameters != nil {
-		return n.parameters.Apply(r.pscope(f, in))
+		out, err := n.parameters.Apply(r.pscope(f, in))
+		if err == nil {
+			r.x.inspect("afterParameters", out)
+		}
+		return out, err
 	}
 	return in, nil
 }

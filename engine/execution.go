@@ -52,6 +52,18 @@ type Execution struct {
 	// (AWS omits it then).
 	HasError, HasCause bool
 
+	// Inspect, if set, receives the intermediate values of the data flow
+	// as the TestState API reports them in inspectionData: "input",
+	// "afterInputPath", "afterParameters", "afterArguments", "result",
+	// "afterResultSelector", "afterResultPath", "maxConcurrency",
+	// "toleratedFailureCount", "toleratedFailurePercentage",
+	// "errorDetails". It is not part of the snapshot.
+	Inspect func(stage string, v any)
+	// Mock, if set, may replace the work of a Task, Parallel or Map state
+	// (TestState's mock): it returns the state's result, or an error, and
+	// ok=true; ok=false runs the state normally. Not part of the snapshot.
+	Mock func(stateName string) (result any, err *failure.Error, ok bool)
+
 	root        *Frame
 	nextEventID int64 // id of the next history event
 	nextID      int64 // frame, timer and task ids
@@ -66,6 +78,13 @@ type Execution struct {
 
 // StopTime is when the execution finished (zero while it runs).
 func (x *Execution) StopTime() time.Time { return x.stopTime }
+
+// inspect reports a data-flow stage to the Inspect hook, if any.
+func (x *Execution) inspect(stage string, v any) {
+	if x.Inspect != nil {
+		x.Inspect(stage, v)
+	}
+}
 
 // Done reports whether the execution has finished.
 func (x *Execution) Done() bool { return x.Status != StatusRunning && x.Status != "" }

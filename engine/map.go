@@ -52,6 +52,7 @@ func (r *run) runMap(f *Frame) error {
 			return err
 		}
 	}
+	r.x.inspect("maxConcurrency", float64(f.maxConc))
 	arr, ok := items.([]any)
 	if !ok {
 		name := failure.Runtime
@@ -70,6 +71,20 @@ func (r *run) runMap(f *Frame) error {
 	}
 	if err := r.checkTolerance(f); err != nil {
 		return err
+	}
+	if f.tolCountSet {
+		r.x.inspect("toleratedFailureCount", float64(f.tolCount))
+	}
+	if f.tolPctSet {
+		r.x.inspect("toleratedFailurePercentage", f.tolPct)
+	}
+	if r.x.Mock != nil {
+		if result, ferr, ok := r.x.Mock(n.s.Name); ok {
+			if ferr != nil {
+				return ferr
+			}
+			return r.completeWithResult(f, result)
+		}
 	}
 	f.effective = eff
 	f.items = arr

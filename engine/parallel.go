@@ -24,6 +24,17 @@ func (r *run) runParallel(f *Frame) error {
 	} else if eff, err = r.effectiveInput(f); err != nil {
 		return err
 	}
+	if n.lang == asl.JSONata && n.jArguments != nil {
+		r.x.inspect("afterArguments", eff)
+	}
+	if r.x.Mock != nil {
+		if result, ferr, ok := r.x.Mock(n.s.Name); ok {
+			if ferr != nil {
+				return ferr
+			}
+			return r.completeWithResult(f, result)
+		}
+	}
 	r.emit(f, "ParallelStateStarted", nil)
 	f.children = make([]*Frame, len(n.branches))
 	f.results = make([]any, len(n.branches))

@@ -114,11 +114,20 @@ var notTruncated = &history.DataDetails{}
 // Start begins an execution: it records ExecutionStarted and runs as far as
 // the definition allows without outside input.
 func (m *Machine) Start(meta Meta, inputText string, now time.Time) (*Execution, Result, error) {
+	return m.StartWith(meta, inputText, now, nil)
+}
+
+// StartWith is Start with a function that prepares the new Execution (for
+// instance sets its Inspect and Mock hooks) before it runs.
+func (m *Machine) StartWith(meta Meta, inputText string, now time.Time, prepare func(*Execution)) (*Execution, Result, error) {
 	input, err := value.ParseString(inputText)
 	if err != nil {
 		return nil, Result{}, fmt.Errorf("execution input: %w", err)
 	}
 	x := &Execution{Meta: meta, Input: input, InputText: inputText, Status: StatusRunning, nextEventID: 1, rng: meta.Seed}
+	if prepare != nil {
+		prepare(x)
+	}
 	r := &run{m: m, x: x, now: now, ctx: context.Background()}
 	r.res.Events = make([]history.Event, 0, 32)
 	x.lastTime = now
@@ -313,6 +322,7 @@ func (r *run) enterState(f *Frame) {
 	f.enteredID = r.emit(f, n.s.Type+"StateEntered", func(e *history.Event) {
 		e.StateEntered = &history.StateEnteredDetails{Name: n.s.Name, Input: r.payload(f.input, f.inputText), InputDetails: notTruncated}
 	})
+	r.x.inspect("input", f.input)
 	f.enteredTime = r.now
 	f.attempts = f.attempts[:0]
 	f.retryCount = 0
@@ -473,6 +483,12 @@ func (r *run) checkSize(n *node, v any) *failure.Error {
 // Retry, then Catch, else the frame fails.
 func (r *run) stateFailed(f *Frame, err *failure.Error) {
 	n := f.node
+	if r.x.Inspect != nil {
+		d := value.NewObject(2)
+		d.Set("error", err.Name)
+		d.Set("cause", r.stateCause(f, err))
+		r.x.inspect("errorDetails", d)
+	}
 	if err.Name == failure.QueryEvaluationError {
 		prev := f.enteredPrev
 		if n.s.Type == asl.TypeWait {

@@ -97,6 +97,19 @@ func (r *run) runTask(f *Frame) error {
 		}
 	}
 	f.effective = args
+	if n.lang == asl.JSONata && n.jArguments != nil {
+		r.x.inspect("afterArguments", args)
+	}
+	if r.x.Mock != nil {
+		if result, ferr, ok := r.x.Mock(n.s.Name); ok {
+			f.taskPending = false
+			if ferr != nil {
+				r.stateFailed(f, ferr)
+				return nil
+			}
+			return r.completeWithResult(f, result)
+		}
+	}
 	f.taskID = taskID
 	f.phase = phaseWaitTask
 	f.taskStarted = false
@@ -327,6 +340,7 @@ func (r *run) taskOutcome(f *Frame, in Input) {
 // output and exits the state.
 func (r *run) completeWithResult(f *Frame, result any) error {
 	n := f.node
+	r.x.inspect("result", result)
 	if n.lang == asl.JSONata {
 		s := r.jscope(f, r.states(f, f.input, result, nil, nil))
 		out := result
@@ -349,6 +363,7 @@ func (r *run) completeWithResult(f *Frame, result any) error {
 		if selected, err = n.resultSelector.Apply(r.pscope(f, result)); err != nil {
 			return err
 		}
+		r.x.inspect("afterResultSelector", selected)
 	}
 	assigned, err := r.assignJSONPath(f, n.assign, selected)
 	if err != nil {
@@ -358,6 +373,7 @@ func (r *run) completeWithResult(f *Frame, result any) error {
 	if err != nil {
 		return err
 	}
+	r.x.inspect("afterResultPath", merged)
 	out, err := r.selectPath(f, n.outputPath, n.s.OutputPath.Null, merged, "OutputPath")
 	if err != nil {
 		return err
