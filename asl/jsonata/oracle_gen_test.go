@@ -1,5 +1,7 @@
 package jsonata
 
+import "strings"
+
 // Typed generators produce well-typed expressions, so that most of them
 // evaluate to a value and exercise the function library rather than its
 // error paths.
@@ -209,3 +211,52 @@ func (g *exprGen) any(d int) string {
 
 // typed returns a well-typed expression.
 func (g *exprGen) typed() string { return g.any(1 + g.r.IntN(3)) }
+
+// oraclePathDoc is the input of generated path expressions.
+const oraclePathDoc = `{"orders": [
+  {"id": 1, "items": [{"sku": "a", "qty": 2, "price": 3.5}, {"sku": "b", "qty": 1, "price": 10}], "customer": {"name": "Ann", "tags": ["x", "y"]}},
+  {"id": 2, "items": [{"sku": "a", "qty": 5, "price": 3.5}], "customer": {"name": "Bob", "tags": []}},
+  {"id": 3, "items": [], "customer": {"name": "Cy", "tags": ["z"]}}],
+ "meta": {"count": 3, "flags": {"a": true, "b": false}, "nested": [[1, [2, 3]], [[4]]]}}`
+
+// path returns a path expression over oraclePathDoc.
+func (g *exprGen) path() string {
+	var b []string
+	b = append(b, g.pick("orders", "$.orders", "$$.orders", "orders[]", "meta.nested", "*", "meta"))
+	for i, n := 0, 1+g.r.IntN(3); i < n; i++ {
+		step := g.pick("items", "customer", "customer.tags", "id", "sku", "price", "qty", "*", "name", "tags", "nested")
+		switch g.r.IntN(10) {
+		case 0:
+			step += "[" + g.pick("0", "-1", "1", "[0,1]", "qty > 1", "sku = 'a'", "$count(items) > 0", "price", "true", "id != 2") + "]"
+		case 1:
+			step += "[]"
+		case 2:
+			step += "@$" + g.pick("o", "p")
+		case 3:
+			step += "#$" + g.pick("i", "j")
+		case 4:
+			step += "^(" + g.pick("price", ">qty", "sku, >price", "id", ">$") + ")"
+		case 5:
+			step = g.pick("%", "%.id", "%.%.id", "$string()", "($ ~> $type())", "{sku: qty}", "{'n': $count($)}")
+		}
+		b = append(b, step)
+	}
+	p := strings.Join(b, ".")
+	switch g.r.IntN(8) {
+	case 0:
+		p += ".{" + g.pick("'k': $", "sku: $sum(price)", "$string(id): customer.name") + "}"
+	case 1:
+		p = "$count(" + p + ")"
+	case 2:
+		p = "(" + p + ")[" + g.pick("0", "-1", "$ > 2", "$type($) = 'object'") + "]"
+	case 3:
+		p = p + " ~> $string()"
+	case 4:
+		p = "orders ~> |items|{'total': qty * price}, ['sku']|"
+	case 5:
+		p = "orders.items@$i.{'sku': $i.sku, 'order': %.id}"
+	case 6:
+		p = "orders#$pos[$pos > 0].customer.name"
+	}
+	return p
+}

@@ -401,19 +401,23 @@ func TestOracle(t *testing.T) {
 	}
 	g := &exprGen{r: rand.New(rand.NewPCG(seed, 1))}
 	data := value.MustParse(oracleDataDoc)
+	pathData := value.MustParse(oraclePathDoc)
 	var reqs []oracleRequest
 	var exprs []string
 	var inputs []any
 	var bindings []*value.Object
 	for i := 0; i < n; i++ {
-		expr := g.expr(1 + g.r.IntN(4))
-		if i%2 == 1 {
+		expr, doc, in := g.expr(1+g.r.IntN(4)), oracleDataDoc, data
+		switch i % 3 {
+		case 1:
 			expr = g.typed()
+		case 2:
+			expr, doc, in = g.path(), oraclePathDoc, pathData
 		}
 		exprs = append(exprs, expr)
-		inputs = append(inputs, data)
+		inputs = append(inputs, in)
 		bindings = append(bindings, nil)
-		reqs = append(reqs, oracleRequest{Expr: expr, Data: json.RawMessage(oracleDataDoc), HasData: true})
+		reqs = append(reqs, oracleRequest{Expr: expr, Data: json.RawMessage(doc), HasData: true})
 	}
 	gen := compareWithOracle(t, "generated", exprs, inputs, bindings, runOracle(t, dir, reqs))
 

@@ -295,13 +295,9 @@ func output(v any) any {
 func convertOut(v any) (any, bool) {
 	switch x := v.(type) {
 	case *seq:
-		out := make([]any, 0, len(x.items))
-		for _, e := range x.items {
-			if isUndef(e) {
-				continue
-			}
-			c, _ := convertOut(e)
-			out = append(out, c)
+		out := make([]any, len(x.items))
+		for i, e := range x.items {
+			out[i], _ = convertOut(e) // undefined items become null, as in JSON.stringify
 		}
 		return out, true
 	case []any:
