@@ -161,7 +161,17 @@ func ParseKind(s string, kinds ...Kind) (ARN, error) {
 			return a, nil
 		}
 	}
-	return ARN{}, invalid("Resource type not valid in this context: %s", a.Kind)
+	return ARN{}, invalid("Resource type not valid in this context: %s", a.resourceType())
+}
+
+// resourceType is the resource type as written in the ARN: versions and
+// aliases are "stateMachine" resources.
+func (a ARN) resourceType() string {
+	switch a.Kind {
+	case KindVersion, KindAlias:
+		return "stateMachine"
+	}
+	return a.Kind.String()
 }
 
 // versionNumber reports whether s is a version number: 1 to 19 digits, no sign.

@@ -70,6 +70,9 @@ func TestParseKind(t *testing.T) {
 	if _, err := ParseKind(b.Execution("m", "e"), KindStateMachine); err == nil || err.Error() != "Invalid Arn: 'Resource type not valid in this context: execution'" {
 		t.Errorf("ParseKind(execution, stateMachine) = %v", err)
 	}
+	if _, err := ParseKind(b.Version("m", 3), KindExecution); err == nil || err.Error() != "Invalid Arn: 'Resource type not valid in this context: stateMachine'" {
+		t.Errorf("ParseKind(version, execution) = %v", err)
+	}
 	a, err := ParseKind(b.Version("m", 3), KindStateMachine, KindVersion, KindAlias)
 	if err != nil || a.Kind != KindVersion || a.Region != "eu-west-1" {
 		t.Errorf("ParseKind(version) = %+v, %v", a, err)
