@@ -77,6 +77,13 @@ func (r *Router) Invoke(ctx context.Context, t *engine.TaskRequest) (any, error)
 	if h, ok := r.Lookup(t.Resource); ok {
 		return h.Invoke(ctx, t)
 	}
+	if s := patternSuffix(t.Resource); s == ".waitForTaskToken" {
+		// The call is the request-response call of the base resource; the
+		// engine then waits for SendTaskSuccess/Failure with the token.
+		if h, ok := r.Lookup(strings.TrimSuffix(t.Resource, s)); ok {
+			return h.Invoke(ctx, t)
+		}
+	}
 	if s := patternSuffix(t.Resource); s != "" {
 		return nil, failure.Errorf(failure.TaskFailed,
 			"The integration pattern '%s' of the resource '%s' is not supported yet: Stepwise runs only the request-response form of service integrations.",

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/stepwise-run/stepwise/asl/failure"
 	"github.com/stepwise-run/stepwise/engine"
@@ -35,6 +36,9 @@ type Command struct {
 func (c Command) Invoke(ctx context.Context, t *engine.TaskRequest) (any, error) {
 	cmd := exec.CommandContext(ctx, "sh", "-c", c.Shell)
 	cmd.Dir = c.Dir
+	// If the command leaves a child holding its output open, stop waiting
+	// for it shortly after the command itself ends or is killed.
+	cmd.WaitDelay = 5 * time.Second
 	cmd.Stdin = bytes.NewReader(value.Marshal(t.Input))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
