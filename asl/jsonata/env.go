@@ -102,6 +102,7 @@ type evaluator struct {
 	maxDepth int
 	steps    int64
 	maxSteps int64
+	vclock   int64 // virtual time, see concurrentError
 	now      time.Time
 	hasNow   bool
 

@@ -17,6 +17,7 @@ func (ev *evaluator) eval(n *node, input any, env *frame) (any, error) {
 		return nil, newError("U1001", n.pos, "")
 	}
 	ev.steps++
+	ev.vclock++
 	if ev.steps%ctxCheckInterval == 0 || ev.steps > ev.maxSteps {
 		if err := ev.charge(0); err != nil {
 			ev.depth--
@@ -494,16 +495,17 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 		return -f, nil
 	case "[":
 		var result any = []any{}
-		var pending concurrentError
+		pending := concurrentError{t0: ev.vclock, end: ev.vclock}
 		for _, item := range n.exprs {
-			start := ev.steps
+			ev.vclock = pending.t0
 			v, err := ev.eval(item, input, env)
 			if err != nil {
-				if pending.add(err, ev.steps-start) {
+				if pending.add(err, ev.vclock-pending.t0) {
 					return nil, err
 				}
 				continue
 			}
+			pending.done(ev)
 			if isUndef(v) || pending.err != nil {
 				continue
 			}
@@ -514,8 +516,8 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 				result = appendValues(result, v)
 			}
 		}
-		if pending.err != nil {
-			return nil, pending.err
+		if err := pending.finish(ev); err != nil {
+			return nil, err
 		}
 		if n.consarray {
 			xs, _ := asArray(result)
@@ -533,9 +535,30 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 // evaluates them concurrently with Promise.all, so the error that needs the
 // fewest asynchronous steps wins. The number of evaluation steps stands in
 // for the number of asynchronous steps.
+//
+// Evaluation keeps a virtual clock (one tick per evaluation step) for this:
+// concurrent items all start at the same time t0, the construct fails at
+// the time of its earliest error, and otherwise ends with its slowest item.
 type concurrentError struct {
-	err  error
-	cost int64
+	t0, end int64
+	err     error
+	cost    int64
+}
+
+// done records that an item ended successfully at the current time.
+func (c *concurrentError) done(ev *evaluator) {
+	c.end = max(c.end, ev.vclock)
+}
+
+// finish sets the clock to when the construct completes or fails and
+// returns the error it fails with, if any.
+func (c *concurrentError) finish(ev *evaluator) error {
+	if c.err != nil {
+		ev.vclock = c.t0 + c.cost
+		return c.err
+	}
+	ev.vclock = max(c.end, ev.vclock)
+	return nil
 }
 
 // add records err, which took cost steps; it reports whether evaluation

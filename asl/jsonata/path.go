@@ -494,7 +494,7 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 			}
 		}
 	}
-	var pending concurrentError
+	pending := concurrentError{t0: ev.vclock, end: ev.vclock}
 	for _, key := range keys {
 		e := groups[key]
 		context := e.data
@@ -513,20 +513,21 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 				genv.bind(k, v)
 			}
 		}
-		start := ev.steps
+		ev.vclock = pending.t0
 		v, err := ev.eval(g.pairs[e.exprIndex][1], context, genv)
 		if err != nil {
-			if pending.add(err, ev.steps-start) {
+			if pending.add(err, ev.vclock-pending.t0) {
 				return nil, err
 			}
 			continue
 		}
+		pending.done(ev)
 		if !isUndef(v) {
 			result.Set(key, v)
 		}
 	}
-	if pending.err != nil {
-		return nil, pending.err
+	if err := pending.finish(ev); err != nil {
+		return nil, err
 	}
 	return result, nil
 }
@@ -557,22 +558,23 @@ func (ev *evaluator) constructObject(g *groupSpec, item any, env *frame, result 
 		keys = append(keys, key)
 		idx = append(idx, pi)
 	}
-	var pending concurrentError
+	pending := concurrentError{t0: ev.vclock, end: ev.vclock}
 	for i, key := range keys {
-		start := ev.steps
+		ev.vclock = pending.t0
 		v, err := ev.eval(g.pairs[idx[i]][1], item, env)
 		if err != nil {
-			if pending.add(err, ev.steps-start) {
+			if pending.add(err, ev.vclock-pending.t0) {
 				return nil, err
 			}
 			continue
 		}
+		pending.done(ev)
 		if !isUndef(v) {
 			result.Set(key, v)
 		}
 	}
-	if pending.err != nil {
-		return nil, pending.err
+	if err := pending.finish(ev); err != nil {
+		return nil, err
 	}
 	return result, nil
 }
