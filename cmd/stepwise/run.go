@@ -10,6 +10,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/integration"
 	"github.com/stepwise-run/stepwise/local"
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -20,6 +21,7 @@ func newRunCommand() *cobra.Command {
 		history, fast    bool
 		tasks            []string
 		name             string
+		config           string
 	)
 	cmd := &cobra.Command{
 		Use:   "run DEFINITION.json",
@@ -29,7 +31,8 @@ JSON object: {"status": …, "output": …} or {"status": …, "error": …, "ca
 --history adds "events", the execution history as GetExecutionHistory returns it.
 
 Task states run local commands given with --task NAME=COMMAND, where NAME is the
-state's name or its Resource. The command reads the task input as JSON on stdin
+state's name or its Resource; other tasks go to the integrations (HTTP tasks,
+Lambda) configured with --config. The command reads the task input as JSON on stdin
 and prints the result as JSON on stdout; a non-zero exit fails the task, and the
 command names the error by printing {"Error": "Name", "Cause": "…"} as its last
 line (otherwise the error is States.TaskFailed with stderr as the cause).
@@ -70,6 +73,17 @@ aborted, 2 for bad arguments or an invalid definition.`,
 				handlers[k] = local.Command{Shell: command}
 			}
 			opts := local.Options{Handlers: handlers, Fast: fast}
+			var icfg *integration.Config
+			if config != "" {
+				if icfg, err = integration.LoadConfig(config); err != nil {
+					return &exitError{exitUsage, err}
+				}
+			}
+			router, err := integration.New(icfg, integration.Options{})
+			if err != nil {
+				return &exitError{exitUsage, err}
+			}
+			opts.Fallback = router
 			opts.Meta.StateMachineName = name
 			res, err := local.Run(cmd.Context(), m, input, opts)
 			if err != nil {
@@ -89,6 +103,7 @@ aborted, 2 for bad arguments or an invalid definition.`,
 	cmd.Flags().BoolVar(&fast, "fast", false, "virtual time: Wait states, retry back-offs and timeouts complete at once")
 	cmd.Flags().StringArrayVar(&tasks, "task", nil, "NAME=COMMAND: run COMMAND for the Task state or resource NAME (repeatable)")
 	cmd.Flags().StringVar(&name, "name", "local", "state machine name used in ARNs and the context object")
+	cmd.Flags().StringVar(&config, "config", "", "integration config file (HTTP connections, Lambda endpoints); see package integration")
 	return cmd
 }
 
