@@ -306,3 +306,38 @@ func TestExecutionInputErrors(t *testing.T) {
 	var js json.RawMessage
 	_ = js
 }
+
+// TestConcurrentIdempotentStart starts the same execution from many
+// clients at once: one creates it, the others get it back.
+func TestConcurrentIdempotentStart(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := context.Background()
+	sm := e.createSM(t, "race", waitDef)
+	const n = 16
+	arns := make(chan string, n)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			out, err := e.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("same"), Input: aws.String(`{"i":1}`)})
+			if err != nil {
+				errs <- err
+				return
+			}
+			arns <- aws.ToString(out.ExecutionArn)
+		}()
+	}
+	for range n {
+		select {
+		case err := <-errs:
+			t.Errorf("concurrent start: %v", err)
+		case a := <-arns:
+			if a != "arn:aws:states:us-east-1:123456789012:execution:race:same" {
+				t.Errorf("arn %s", a)
+			}
+		}
+	}
+	l, err := e.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil || len(l.Executions) != 1 {
+		t.Errorf("executions = %+v, %v", l, err)
+	}
+}
