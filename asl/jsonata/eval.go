@@ -74,9 +74,14 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 	case ntString, ntNumber, ntValue:
 		return n.val, nil
 	case ntWildcard:
-		return wildcard(input), nil
+		r := wildcard(input)
+		return r, ev.charge(int64(len(r.(*seq).items)))
 	case ntDescendant:
-		return descendants(input), nil
+		r := descendants(input)
+		if s, ok := r.(*seq); ok {
+			return r, ev.charge(int64(len(s.items)))
+		}
+		return r, nil
 	case ntParent:
 		v, ok := env.lookup(n.slot.label)
 		if !ok {
@@ -308,6 +313,9 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 			}
 		}
 		result = ls + rs
+		if n := len(ls) + len(rs); n > 1024 {
+			err = ev.charge(int64(n / 1024))
+		}
 	case "..":
 		result, err = ev.rangeOp(lhs, rhs)
 	case "in":

@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -383,6 +384,9 @@ func fnSort(c *call, args []any) (any, error) {
 	fn := arg(args, 1)
 	var swap func(a, b any) (bool, error)
 	if isUndef(fn) {
+		if err := c.ev.charge(int64(len(items)) * int64(bits.Len(uint(len(items))))); err != nil {
+			return nil, err
+		}
 		_, nums, err := arrayOfNumbers(v)
 		if err != nil {
 			return nil, err
@@ -457,6 +461,9 @@ func fnDistinct(c *call, args []any) (any, error) {
 	}
 	var results []any
 	for _, it := range items {
+		if err := c.ev.charge(int64(len(results))); err != nil {
+			return nil, err
+		}
 		dup := false
 		for _, r := range results {
 			if deepEqual(it, r) {

@@ -487,6 +487,11 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 				if e.exprIndex != pi {
 					return nil, newError("D1009", g.pos, "").val(key)
 				}
+				if xs, ok := asArray(e.data); ok {
+					if err := ev.charge(int64(len(xs))); err != nil {
+						return nil, err
+					}
+				}
 				e.data = appendValues(e.data, item)
 			} else {
 				groups[key] = &groupEntry{data: item, exprIndex: pi}
