@@ -120,7 +120,7 @@ func fnLowercase(c *call, args []any) (any, error) {
 	if !ok {
 		return Undefined{}, nil
 	}
-	return strings.ToLower(s), nil
+	return jsLower(s), nil
 }
 
 func fnUppercase(c *call, args []any) (any, error) {
@@ -128,7 +128,7 @@ func fnUppercase(c *call, args []any) (any, error) {
 	if !ok {
 		return Undefined{}, nil
 	}
-	return strings.ToUpper(s), nil
+	return jsUpper(s), nil
 }
 
 func fnLength(c *call, args []any) (any, error) {

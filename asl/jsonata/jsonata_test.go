@@ -47,6 +47,7 @@ func TestEval(t *testing.T) {
 		{`$formatNumber(1234.5678, "#,##0.00")`, `{}`, `"1,234.57"`},
 		{`$fromMillis(0)`, `{}`, `"1970-01-01T00:00:00.000Z"`},
 		{`$replace("abcabc", /b(c)/, "[$1]")`, `{}`, `"a[c]a[c]"`},
+		{`[$uppercase("Straße ﬁ ᾳ"), $lowercase("ΣΑΣ ΟΔΟΣ İ")]`, `{}`, `["STRASSE FI ΑΙ", "σας οδος i̇"]`},
 	}
 	for _, tt := range tests {
 		got, defined, err := evalString(t, tt.expr, Undefined{}, statesEnv(tt.input))
