@@ -133,10 +133,12 @@ func (s *Service) StartSyncExecution(ctx context.Context, in *StartSyncExecution
 		input := p.Input
 		out.Input = &input
 		out.InputDetails = &CloudWatchEventsExecutionDataDetails{Included: true}
+		// AWS sends outputDetails even when a failed execution has no
+		// output (recorded).
+		out.OutputDetails = &CloudWatchEventsExecutionDataDetails{Included: true}
 		if x.Status == store.StatusSucceeded {
 			output := string(x.Output)
 			out.Output = &output
-			out.OutputDetails = &CloudWatchEventsExecutionDataDetails{Included: true}
 		}
 	}
 	return out, nil
