@@ -7,8 +7,9 @@ import (
 )
 
 // Error is a JSONata error. Code and Message follow jsonata-js 2.0.6 (for
-// example "T1006" and "Attempted to invoke a non-function"); Position is the
-// byte offset in the expression the error relates to, and Token the
+// example "T1006" and "Attempted to invoke a non-function"). Position is,
+// as in jsonata-js, the offset just after the token the error relates to
+// (counted in bytes of the expression; -1 when unknown), and Token the
 // operator, function name or symbol involved, when known.
 type Error struct {
 	Code     string

@@ -200,3 +200,26 @@ func TestFunctionResult(t *testing.T) {
 		t.Fatalf("$shuffle: %v %v", got, err)
 	}
 }
+
+// TestErrorPositions checks positions and tokens against jsonata-js 2.0.6.
+func TestErrorPositions(t *testing.T) {
+	tests := []struct {
+		expr, code string
+		pos        int
+		token      string
+	}{
+		{"1 +", "S0207", 3, "(end)"},
+		{"$foo()", "T1006", 5, "foo"},
+		{`"a" + 1`, "T2001", 5, "+"},
+		{"a.b.$x(", "S0203", 7, "(end)"},
+		{"[1,2", "S0203", 4, "(end)"},
+		{"$substring(1,2,3,4)", "T0410", 11, "substring"},
+	}
+	for _, tt := range tests {
+		_, _, err := evalString(t, tt.expr, nil, nil)
+		var je *Error
+		if !errors.As(err, &je) || je.Code != tt.code || je.Position != tt.pos || je.Token != tt.token {
+			t.Errorf("%s: got %+v, want %s at %d token %q", tt.expr, err, tt.code, tt.pos, tt.token)
+		}
+	}
+}

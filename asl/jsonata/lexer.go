@@ -83,19 +83,19 @@ func (lx *lexer) next(infix bool) (token, *Error) {
 		if err != nil {
 			return token{}, err
 		}
-		return token{typ: tokRegex, re: re, pos: start}, nil
+		return token{typ: tokRegex, re: re, pos: lx.pos}, nil
 	}
 	if lx.pos+1 < len(src) {
 		two := src[lx.pos : lx.pos+2]
 		switch two {
 		case "..", ":=", "!=", ">=", "<=", "**", "~>":
 			lx.pos += 2
-			return token{typ: tokOperator, str: two, pos: start}, nil
+			return token{typ: tokOperator, str: two, pos: lx.pos}, nil
 		}
 	}
 	if operatorChars[c] {
 		lx.pos++
-		return token{typ: tokOperator, str: src[start : start+1], pos: start}, nil
+		return token{typ: tokOperator, str: src[start : start+1], pos: lx.pos}, nil
 	}
 	if c == '"' || c == '\'' {
 		return lx.scanString(c)
@@ -109,7 +109,7 @@ func (lx *lexer) next(infix bool) (token, *Error) {
 				return token{}, lx.errAt("S0102", start, text)
 			}
 			lx.pos = end
-			return token{typ: tokNumber, num: f, pos: start}, nil
+			return token{typ: tokNumber, num: f, pos: lx.pos}, nil
 		}
 	}
 	if c == '`' {
@@ -120,7 +120,7 @@ func (lx *lexer) next(infix bool) (token, *Error) {
 		}
 		name := src[lx.pos+1 : lx.pos+1+end]
 		lx.pos += end + 2
-		return token{typ: tokName, str: name, pos: start}, nil
+		return token{typ: tokName, str: name, pos: lx.pos}, nil
 	}
 	i := lx.pos
 	for i < len(src) && !isSpace(src[i]) && !operatorChars[src[i]] {
@@ -128,24 +128,24 @@ func (lx *lexer) next(infix bool) (token, *Error) {
 	}
 	if c == '$' {
 		lx.pos = i
-		return token{typ: tokVariable, str: src[start+1 : i], pos: start}, nil
+		return token{typ: tokVariable, str: src[start+1 : i], pos: lx.pos}, nil
 	}
 	name := src[start:i]
 	lx.pos = i
 	switch name {
 	case "or", "in", "and":
-		return token{typ: tokOperator, str: name, pos: start}, nil
+		return token{typ: tokOperator, str: name, pos: lx.pos}, nil
 	case "true":
-		return token{typ: tokValue, val: true, pos: start}, nil
+		return token{typ: tokValue, val: true, pos: lx.pos}, nil
 	case "false":
-		return token{typ: tokValue, val: false, pos: start}, nil
+		return token{typ: tokValue, val: false, pos: lx.pos}, nil
 	case "null":
-		return token{typ: tokValue, val: nil, pos: start}, nil
+		return token{typ: tokValue, val: nil, pos: lx.pos}, nil
 	}
 	if name == "" && i == len(src) {
 		return token{typ: tokEnd, pos: len(src)}, nil
 	}
-	return token{typ: tokName, str: name, pos: start}, nil
+	return token{typ: tokName, str: name, pos: lx.pos}, nil
 }
 
 // scanNumber matches /^-?(0|([1-9][0-9]*))(\.[0-9]+)?([Ee][-+]?[0-9]+)?/
@@ -185,7 +185,6 @@ func scanNumber(s string, i int) int {
 
 func (lx *lexer) scanString(quote byte) (token, *Error) {
 	src := lx.src
-	start := lx.pos
 	lx.pos++
 	var b strings.Builder
 	for lx.pos < len(src) {
@@ -234,7 +233,7 @@ func (lx *lexer) scanString(quote byte) (token, *Error) {
 			lx.pos++
 		case c == quote:
 			lx.pos++
-			return token{typ: tokString, str: b.String(), pos: start}, nil
+			return token{typ: tokString, str: b.String(), pos: lx.pos}, nil
 		default:
 			b.WriteByte(c)
 			lx.pos++
