@@ -19,6 +19,7 @@ type collector struct {
 	entered []string // names of the states entered, in order
 	left    bool     // the state under test was left (a stub was entered)
 	failed  *failure.Error
+	output  any // the state's output, once known
 }
 
 func newCollector(p *plan, req *Request) *collector {
@@ -40,6 +41,12 @@ func (c *collector) inspect(stage string, v any) {
 		cause, _ := stringMember(o, "cause")
 		c.failed = failure.New(name, statePrefix.ReplaceAllString(cause, ""))
 		return
+	}
+	if stage == "result" {
+		c.stages["resultRaw"] = v
+		if c.p.typ == "Parallel" || c.p.typ == "Map" {
+			return
+		}
 	}
 	if _, seen := c.stages[stage]; !seen {
 		c.order = append(c.order, stage)
@@ -109,6 +116,9 @@ func (c *collector) nextState() string {
 // response makes the TestState response from the finished run.
 func (c *collector) response(x *engine.Execution) *Response {
 	r := &Response{}
+	if x.Status == engine.StatusSucceeded {
+		c.output = x.Output
+	}
 	var details *ErrorDetails
 	switch {
 	case c.failed != nil && c.retriable(&details):
@@ -226,6 +236,7 @@ func (c *collector) inspection(details *ErrorDetails) *InspectionData {
 		}
 		return c.render(v)
 	}
+	c.shape()
 	d.Input = text("input")
 	d.AfterInputPath = text("afterInputPath")
 	d.AfterParameters = text("afterParameters")
@@ -245,4 +256,74 @@ func (c *collector) inspection(details *ErrorDetails) *InspectionData {
 		d.ToleratedFailurePercentage = &v
 	}
 	return d
+}
+
+// shape makes the recorded stages the ones AWS reports for the state's type
+// and query language: JSONata states report only what their fields
+// compute; JSONPath Pass, Choice, Succeed and Fail states report the
+// stages their fields would pass through, even without the fields.
+func (c *collector) shape() {
+	st := c.stages
+	drop := func(stages ...string) {
+		for _, s := range stages {
+			delete(st, s)
+		}
+	}
+	if c.p.typ == "Parallel" || c.p.typ == "Map" {
+		drop("result", "afterArguments")
+		if c.p.typ == "Parallel" {
+			drop("afterInputPath", "afterParameters")
+		}
+	}
+	if c.p.language == "JSONata" {
+		if c.p.typ != "Task" {
+			drop("afterInputPath", "afterParameters", "result", "afterResultSelector", "afterResultPath")
+		}
+		return
+	}
+	in, ok := st["input"]
+	if !ok {
+		return
+	}
+	_, hasInputPath := c.p.state.Get("InputPath")
+	outputPath, hasOutputPath := stringMember(c.p.state, "OutputPath")
+	plainOutput := !hasOutputPath || outputPath == "$"
+	switch c.p.typ {
+	case "Choice", "Succeed", "Fail":
+		if _, seen := st["afterInputPath"]; !seen {
+			switch {
+			case !hasInputPath:
+				st["afterInputPath"] = in
+			case c.p.typ != "Fail" && plainOutput && c.output != nil:
+				st["afterInputPath"] = c.output
+			}
+		}
+	case "Pass":
+		if _, has := c.p.state.Get("Result"); has {
+			drop("afterInputPath", "afterParameters")
+			st["result"] = member(c.p.state, "Result")
+			st["afterResultSelector"] = st["result"]
+		} else {
+			if _, seen := st["afterInputPath"]; !seen && !hasInputPath {
+				st["afterInputPath"] = in
+			}
+			if _, seen := st["afterParameters"]; !seen {
+				if v, ok := st["afterInputPath"]; ok {
+					st["afterParameters"] = v
+				}
+			}
+			if v, ok := st["afterParameters"]; ok {
+				st["afterResultSelector"] = v
+			}
+		}
+		if _, seen := st["afterResultPath"]; !seen && plainOutput && c.output != nil {
+			st["afterResultPath"] = c.output
+		}
+	case "Task", "Parallel", "Map":
+		if _, seen := st["afterResultSelector"]; !seen {
+			if v, ok := c.stages["resultRaw"]; ok {
+				st["afterResultSelector"] = v
+			}
+		}
+	}
 }

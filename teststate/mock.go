@@ -10,11 +10,11 @@ func (p *plan) checkMock(req *Request) error {
 	cfg := req.StateConfiguration
 	m := req.Mock
 	if m == nil {
-		if p.typ == "Map" || p.typ == "Parallel" {
-			return errorf(CodeInvalidDefinition, "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]")
-		}
 		if cfg != nil && cfg.MapIterationFailureCount != nil {
 			return errorf(CodeValidation, "TestState does not support MapIterationFailureCount when a mock is not specified.")
+		}
+		if p.typ == "Map" || p.typ == "Parallel" {
+			return errorf(CodeInvalidDefinition, "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]")
 		}
 		return nil
 	}

@@ -38,6 +38,7 @@ type normalizer struct {
 
 func (n *normalizer) normalize(v any) any {
 	// Text replacements: test transforms, then account, region, partition.
+	v = parseJSONStrings(v)
 	var repl []func(string) string
 	for _, t := range n.transforms {
 		switch t.Type {
@@ -63,7 +64,6 @@ func (n *normalizer) normalize(v any) any {
 		s = isoDate.ReplaceAllString(s, "date")
 		return token.ReplaceAllString(s, "<$1>")
 	})
-	v = parseJSONStrings(v)
 	v = applyText(v, "", repl)
 	for _, t := range n.transforms {
 		if t.Type == "jsonpath" && (t.Reference == nil || !*t.Reference) {
