@@ -113,23 +113,34 @@ func (ev *evaluator) function(n *node, input any, env *frame, applyTo []any) (an
 		}
 		args = append(args, v)
 	}
-	procName := n.procedure.op
-	if n.procedure.typ == ntPath {
-		procName = n.procedure.steps[0].op
-	}
+	procName := procToken(n.procedure)
 	result, err := ev.apply(proc, args, input, env, procName, n.pos)
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			if e.Position < 0 {
 				e.Position = n.pos
 			}
-			if !e.hasToken {
+			if !e.hasToken && procName != "" {
 				e.Token, e.hasToken = procName, true
 			}
 		}
 		return nil, err
 	}
 	return result, nil
+}
+
+// procToken is the token jsonata-js reports for a call's procedure: its
+// name, or the value of a literal.
+func procToken(p *node) string {
+	switch p.typ {
+	case ntPath:
+		return p.steps[0].op
+	case ntVariable, ntName:
+		return p.op
+	case ntString, ntNumber, ntValue:
+		return tokenText(p)
+	}
+	return ""
 }
 
 // apply invokes proc and runs the trampoline for tail calls.
@@ -293,10 +304,7 @@ func (ev *evaluator) partial(n *node, input any, env *frame) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	procName := n.procedure.op
-	if n.procedure.typ == ntPath {
-		procName = n.procedure.steps[0].op
-	}
+	procName := procToken(n.procedure)
 	if isUndef(proc) && n.procedure.typ == ntPath {
 		if v, ok := ev.lookupVar(n.procedure.steps[0].op, env); ok && !isUndef(v) {
 			if jsTruthy(v) {

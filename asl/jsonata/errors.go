@@ -254,9 +254,9 @@ func insertJSON(v any) string {
 	case *lambda, *Function, *regexLit:
 		return "{}"
 	}
-	s, err := jsonString(v, false)
+	b, err := appendJSON(nil, v, false, 0, true)
 	if err != nil {
 		return "null"
 	}
-	return s
+	return string(b)
 }

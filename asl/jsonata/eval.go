@@ -272,7 +272,7 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 		}
 		rhs, err := ev.eval(n.rhs, input, env)
 		if err != nil {
-			return nil, err
+			return nil, opError(err, n) // jsonata-js relabels errors of the right side
 		}
 		r, err := truthy(rhs)
 		if err != nil {

@@ -43,6 +43,8 @@ type oracleAnswer struct {
 	Result    json.RawMessage `json:"result"`
 	Code      string          `json:"code"`
 	Message   string          `json:"message"`
+	Position  *int            `json:"position"`
+	Token     *string         `json:"token"`
 }
 
 // runOracle evaluates the requests in one node process.
@@ -304,7 +306,7 @@ func hasLoneSurrogate(raw []byte) bool {
 type oracleOutcome struct {
 	agreed, disagreed, oracleCrash int
 	// errorOrder counts expressions where both engines failed but reported
-	// different errors: jsonata-js evaluates array and object constructor
+	// different errors (code, token, position or message): jsonata-js evaluates array and object constructor
 	// items concurrently (Promise.all), so which of several failing items
 	// reports first depends on its promise scheduling, which this engine
 	// only approximates.
@@ -350,6 +352,26 @@ func compareWithOracle(t *testing.T, label string, exprs []string, inputs []any,
 			}
 			if !ok {
 				msg = fmt.Sprintf("oracle error %s (%s), got %v %s", a.Code, a.Message, err, value.String(got))
+				break
+			}
+			// Positions count UTF-16 units in jsonata-js and bytes here, so
+			// they are compared on ASCII expressions only.
+			switch {
+			case a.Token != nil && (!je.hasToken || je.Token != *a.Token):
+				msg = fmt.Sprintf("oracle error %s token %q, got token %q (%v)", a.Code, *a.Token, je.Token, err)
+			case a.Token == nil && je.hasToken:
+				msg = fmt.Sprintf("oracle error %s without a token, got token %q (%v)", a.Code, je.Token, err)
+			case a.Position != nil && isASCII(expr) && je.Position != *a.Position:
+				msg = fmt.Sprintf("oracle error %s at %d, got %d (%v)", a.Code, *a.Position, je.Position, err)
+			}
+			if msg == "" && je.Message != a.Message {
+				msg = fmt.Sprintf("oracle message %q, got %q", a.Message, je.Message)
+			}
+			if msg != "" {
+				// The same code from another failing item (see errorOrder).
+				out.errorOrder++
+				out.orderNotes = append(out.orderNotes, fmt.Sprintf("%s: %s\n    %s", label, expr, msg))
+				continue
 			}
 		case err != nil:
 			if je, ok := err.(*Error); ok && je.Code == "S0303" {

@@ -97,7 +97,7 @@ func (p *parser) advance(id string, infix bool) *node {
 		if p.node.id == "(end)" {
 			code = "S0203"
 		}
-		err := newError(code, p.node.pos, tokenText(p.node)).with("value", id)
+		err := newError(code, p.node.pos, tokenText(p.node)).val(id)
 		p.fail(err)
 	}
 	tok, err := p.lx.next(infix)
@@ -348,7 +348,7 @@ func (p *parser) call(t, left *node) *node {
 	if left.typ == ntName && (left.op == "function" || left.op == "\u03BB") {
 		for i, a := range t.args {
 			if a.typ != ntVariable {
-				p.fail(newError("S0208", a.pos, tokenText(a)).with("value", float64(i+1)))
+				p.fail(newError("S0208", a.pos, tokenText(a)).val(float64(i + 1)))
 			}
 			t.params = append(t.params, a.op)
 		}

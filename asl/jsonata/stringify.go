@@ -55,7 +55,10 @@ func appendIndent(b []byte, depth int) []byte {
 	return b
 }
 
-func appendJSON(b []byte, v any, pretty bool, depth int, inArray bool) ([]byte, error) {
+// appendJSON appends v as JSON.stringify would, with jsonata-js's
+// replacer (numbers to 15 significant digits, functions as "") unless
+// exact is set.
+func appendJSON(b []byte, v any, pretty bool, depth int, exact bool) ([]byte, error) {
 	switch x := v.(type) {
 	case Undefined:
 		return append(b, "null"...), nil
@@ -72,6 +75,9 @@ func appendJSON(b []byte, v any, pretty bool, depth int, inArray bool) ([]byte, 
 		}
 		if math.IsInf(x, 0) {
 			return nil, errv("D1001", x)
+		}
+		if exact {
+			return value.AppendNumber(b, x), nil
 		}
 		return value.AppendNumber(b, toPrecision15(x)), nil
 	case string:
@@ -98,7 +104,7 @@ func appendJSON(b []byte, v any, pretty bool, depth int, inArray bool) ([]byte, 
 				b = append(b, ' ')
 			}
 			var err error
-			if b, err = appendJSON(b, e, pretty, depth+1, false); err != nil {
+			if b, err = appendJSON(b, e, pretty, depth+1, exact); err != nil {
 				return nil, err
 			}
 		}
@@ -107,7 +113,7 @@ func appendJSON(b []byte, v any, pretty bool, depth int, inArray bool) ([]byte, 
 		}
 		return append(b, '}'), nil
 	case tuple:
-		return appendJSON(b, tupleAt(x), pretty, depth, inArray)
+		return appendJSON(b, tupleAt(x), pretty, depth, exact)
 	}
 	if xs, ok := asArray(v); ok {
 		b = append(b, '[')
@@ -119,7 +125,7 @@ func appendJSON(b []byte, v any, pretty bool, depth int, inArray bool) ([]byte, 
 				b = appendIndent(b, depth+1)
 			}
 			var err error
-			if b, err = appendJSON(b, e, pretty, depth+1, true); err != nil {
+			if b, err = appendJSON(b, e, pretty, depth+1, exact); err != nil {
 				return nil, err
 			}
 		}

@@ -4,7 +4,7 @@
 //
 // Request:  {"expr": "...", "data": <json>, "hasData": bool, "bindings": {...}}
 // Answer:   {"ok": true, "undefined": bool, "result": <json>}
-//        or {"ok": false, "code": "T1006", "message": "..."}
+//        or {"ok": false, "code": "T1006", "message": "...", "position": 5, "token": "foo"}
 //
 // Usage: node oracle.js <directory containing node_modules/jsonata>
 'use strict';
@@ -43,7 +43,8 @@ async function answer(req) {
     if (r === undefined) return {ok: true, undefined: true};
     return {ok: true, undefined: false, result: encode(r)};
   } catch (err) {
-    return {ok: false, code: err.code || 'JS', message: err.message || String(err)};
+    return {ok: false, code: err.code || 'JS', message: err.message || String(err),
+            position: err.position, token: err.token === undefined ? undefined : String(err.token)};
   }
 }
 
