@@ -152,7 +152,7 @@ func (s *Service) UpdateStateMachineAlias(ctx context.Context, in *UpdateStateMa
 		return nil, err
 	}
 	if in.Description == nil && in.RoutingConfiguration == nil {
-		return nil, newError(CodeMissingRequiredParameter, "Either the description or the RoutingConfiguration must be specified")
+		return nil, newError(CodeValidation, "Either the description or the RoutingConfiguration must be specified")
 	}
 	if in.Description != nil {
 		if err := checkLength(*in.Description, "description", 256); err != nil {
