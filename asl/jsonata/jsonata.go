@@ -2,6 +2,8 @@ package jsonata
 
 import (
 	"context"
+
+	"github.com/stepwise-run/stepwise/value"
 )
 
 // Expr is a compiled JSONata expression. It is immutable and safe for
@@ -43,6 +45,14 @@ func (e *Expr) Eval(ctx context.Context, input any, env *Env) (result any, defin
 			}
 		}
 	}
+	if e.ast.simple {
+		if r, ok := fastPath(e.ast, input, env); ok {
+			if isUndef(r) {
+				return nil, false, nil
+			}
+			return r, true, nil
+		}
+	}
 	ev := newEvaluator(ctx, env)
 	ev.rootNames[0], ev.rootVals[0] = "$", input
 	ev.root.names, ev.root.vals = ev.rootNames[:], ev.rootVals[:]
@@ -61,6 +71,48 @@ func (e *Expr) Eval(ctx context.Context, input any, env *Env) (result any, defin
 		return nil, false, nil
 	}
 	return output(r), true, nil
+}
+
+// fastPath evaluates a top-level path of names (such as
+// $states.input.a.b) without allocating. It reports false when the general
+// evaluator is needed.
+func fastPath(n *node, input any, env *Env) (any, bool) {
+	v := input
+	steps := n.steps
+	if first := steps[0]; first.typ == ntVariable {
+		switch {
+		case first.op == "" || first.op == "$":
+			if _, ok := input.([]any); ok {
+				return nil, false // wrapped as a sequence by Eval
+			}
+		case env != nil && env.Lookup != nil:
+			var ok bool
+			if v, ok = env.Lookup(first.op); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+		steps = steps[1:]
+	}
+	for _, st := range steps {
+		switch o := v.(type) {
+		case *value.Object:
+			var ok bool
+			if v, ok = o.Get(st.op); !ok {
+				return Undefined{}, true
+			}
+		case nil, bool, float64, string, Undefined:
+			return Undefined{}, true
+		default:
+			return nil, false
+		}
+	}
+	switch v.(type) {
+	case nil, bool, float64, string, []any, *value.Object:
+		return v, true
+	}
+	return nil, false
 }
 
 // IsFunction reports whether a result is a JSONata function value (a
