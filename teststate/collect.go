@@ -108,6 +108,9 @@ func (c *collector) events(res engine.Result) {
 // nextState is the state entered after the state under test.
 func (c *collector) nextState() string {
 	if len(c.entered) > 1 {
+		if c.entered[1] == c.p.self {
+			return c.p.name
+		}
 		return c.entered[1]
 	}
 	return ""

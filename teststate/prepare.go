@@ -23,6 +23,7 @@ type plan struct {
 	level    string
 	mock     *parsedMock
 	context  *value.Object // the request's context object, if any
+	self     string        // the stub standing for the state itself, if it is its own target
 }
 
 // parsedMock is a request's mock with its result parsed.
@@ -194,9 +195,17 @@ func (p *plan) build(req *Request) {
 			}
 		}
 	}
+	for _, t := range targets(p.state) {
+		if t == p.name {
+			// A transition to itself leads to a stub like any other.
+			p.self = selfStub(p.name, p.state)
+			st = retarget(st, p.name, p.self)
+			break
+		}
+	}
 	states := value.NewObject(4)
 	states.Set(p.name, st)
-	for _, t := range targets(p.state) {
+	for _, t := range targets(st) {
 		if t != p.name && !states.Has(t) {
 			stub := value.NewObject(1)
 			stub.Set("Type", "Succeed")
@@ -226,3 +235,43 @@ func stringMember(o *value.Object, key string) (string, bool) {
 }
 
 func itoa(i int) string { return value.FormatNumber(float64(i)) }
+
+// selfStub names the stub that stands for the state under test as a
+// transition target: a name the definition does not use.
+func selfStub(name string, st *value.Object) string {
+	text := value.String(st)
+	stub := name + " (next)"
+	for i := 2; strings.Contains(text, `"`+stub+`"`); i++ {
+		stub = name + " (next " + itoa(i) + ")"
+	}
+	return stub
+}
+
+// retarget returns a copy of st whose transitions to from go to to.
+func retarget(st *value.Object, from, to string) *value.Object {
+	out := st.Copy()
+	for _, key := range []string{"Next", "Default"} {
+		if s, ok := stringMember(out, key); ok && s == from {
+			out.Set(key, to)
+		}
+	}
+	for _, key := range []string{"Choices", "Catch"} {
+		list, ok := member(out, key).([]any)
+		if !ok {
+			continue
+		}
+		copied := make([]any, len(list))
+		for i, e := range list {
+			copied[i] = e
+			if o, ok := e.(*value.Object); ok {
+				if s, ok := stringMember(o, "Next"); ok && s == from {
+					c := o.Copy()
+					c.Set("Next", to)
+					copied[i] = c
+				}
+			}
+		}
+		out.Set(key, copied)
+	}
+	return out
+}
