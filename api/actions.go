@@ -54,6 +54,7 @@ func actions(s *service.Service) map[string]action {
 		"ListExecutions":                   handle(s.ListExecutions),
 		"GetExecutionHistory":              handle(s.GetExecutionHistory),
 		"RedriveExecution":                 handle(s.RedriveExecution),
+		"TestState":                        handle(s.TestState),
 	}
 }
 
@@ -62,5 +63,5 @@ func actions(s *service.Service) map[string]action {
 // unknown.
 var unsupported = map[string]bool{
 	"GetActivityTask": true, "SendTaskSuccess": true, "SendTaskFailure": true, "SendTaskHeartbeat": true,
-	"TestState": true, "DescribeMapRun": true, "ListMapRuns": true, "UpdateMapRun": true,
+	"DescribeMapRun": true, "ListMapRuns": true, "UpdateMapRun": true,
 }

@@ -206,3 +206,27 @@ func TestValidateStateMachineDefinition(t *testing.T) {
 		t.Errorf("create invalid: %v", err)
 	}
 }
+
+func TestTestState(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := context.Background()
+	out, err := e.client.TestState(ctx, &sfn.TestStateInput{
+		Definition:      aws.String(`{"Type":"Pass","Parameters":{"sum.$":"States.MathAdd($.a, 1)"},"Next":"After"}`),
+		Input:           aws.String(`{"a":41}`),
+		InspectionLevel: types.InspectionLevelDebug,
+		RoleArn:         aws.String(roleARN),
+	}, func(o *sfn.Options) { o.APIOptions = append(o.APIOptions, noHostPrefix) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != types.TestExecutionStatusSucceeded || aws.ToString(out.Output) != `{"sum":42}` || aws.ToString(out.NextState) != "After" ||
+		out.InspectionData == nil || aws.ToString(out.InspectionData.AfterParameters) != `{"sum":42}` {
+		t.Errorf("TestState = %+v", out)
+	}
+	_, err = e.client.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(`{"Type":"Nope"}`), RoleArn: aws.String(roleARN)},
+		func(o *sfn.Options) { o.APIOptions = append(o.APIOptions, noHostPrefix) })
+	var inv *types.InvalidDefinition
+	if !errors.As(err, &inv) {
+		t.Errorf("TestState with a bad state: %v", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stepwise-run/stepwise/arn"
 	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/teststate"
 )
 
 // ErrNotRedrivable is wrapped by a Runtime's RedriveExecution error when the
@@ -34,6 +35,9 @@ type Config struct {
 	// NewID returns a fresh UUID (execution names, revision ids); nil means
 	// github.com/google/uuid.
 	NewID func() string
+	// Tasks runs the Task states TestState runs without a mock; nil fails
+	// them. (Executions run their tasks through the Runtime.)
+	Tasks teststate.TaskHandler
 }
 
 // Service implements the Step Functions API over a store and a runtime. It
@@ -45,6 +49,7 @@ type Service struct {
 	now     func() time.Time
 	rand    func() float64
 	newID   func() string
+	tasks   teststate.TaskHandler
 
 	// mu serialises the read-check-write steps that the store does not make
 	// atomic on its own (alias routing checks against version deletion,
@@ -64,6 +69,7 @@ func New(cfg Config) (*Service, error) {
 		now:     cfg.Now,
 		rand:    cfg.Rand,
 		newID:   cfg.NewID,
+		tasks:   cfg.Tasks,
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -107,7 +107,7 @@ func serve(ctx context.Context, opts serveOptions, log *slog.Logger, ready func(
 			err = fmt.Errorf("stop runtime: %w", cerr)
 		}
 	}()
-	svc, err := service.New(service.Config{Store: st, Runtime: rt, Region: opts.region, Account: opts.account})
+	svc, err := service.New(service.Config{Store: st, Runtime: rt, Region: opts.region, Account: opts.account, Tasks: tasks})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 // Package apitest checks the Step Functions API server (api over service
 // over runner over a store) against the API calls and responses recorded
-// from AWS in ../testdata/cases (kinds "api" and "validation").
+// from AWS in ../testdata/cases (kinds "api", "validation" and, for
+// information, "teststate").
 //
 // The comparison is done by the project's reference runner, run.py (the
 // normalisation of LocalStack's snapshot pipeline is intricate and run.py is
