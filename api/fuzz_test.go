@@ -83,6 +83,7 @@ func FuzzRequest(f *testing.F) {
 		{"RedriveExecution", `{"executionArn":"` + exec + `"}`},
 		{"DescribeActivity", `{"activityArn":"arn:aws:states:us-east-1:123456789012:activity:act"}`},
 		{"ListActivities", `{}`},
+		{"TestState", `{"definition":"{\"Type\":\"Pass\",\"Result\":1,\"End\":true}","input":"{}","inspectionLevel":"TRACE"}`},
 		{"Nope", `{`},
 	}
 	for _, s := range seeds {
