@@ -55,6 +55,10 @@ func actions(s *service.Service) map[string]action {
 		"GetExecutionHistory":              handle(s.GetExecutionHistory),
 		"RedriveExecution":                 handle(s.RedriveExecution),
 		"TestState":                        handle(s.TestState),
+		"GetActivityTask":                  handle(s.GetActivityTask),
+		"SendTaskSuccess":                  handle(s.SendTaskSuccess),
+		"SendTaskFailure":                  handle(s.SendTaskFailure),
+		"SendTaskHeartbeat":                handle(s.SendTaskHeartbeat),
 	}
 }
 
@@ -62,6 +66,5 @@ func actions(s *service.Service) map[string]action {
 // not implement yet; they are answered with a clear message rather than as
 // unknown.
 var unsupported = map[string]bool{
-	"GetActivityTask": true, "SendTaskSuccess": true, "SendTaskFailure": true, "SendTaskHeartbeat": true,
 	"DescribeMapRun": true, "ListMapRuns": true, "UpdateMapRun": true,
 }

@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stepwise-run/stepwise/api"
 	"github.com/stepwise-run/stepwise/runner"
 	"github.com/stepwise-run/stepwise/service"
+	"github.com/stepwise-run/stepwise/service/callbacks"
 	"github.com/stepwise-run/stepwise/store/memory"
 )
 
@@ -27,7 +29,7 @@ func FuzzRequest(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { _ = r.Close(); _ = st.Close() })
-	svc, err := service.New(service.Config{Store: st, Runtime: r})
+	svc, err := service.New(service.Config{Store: st, Runtime: r, Callbacks: callbacks.FromRunner(r), ActivityPollWait: time.Millisecond})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -83,6 +85,10 @@ func FuzzRequest(f *testing.F) {
 		{"RedriveExecution", `{"executionArn":"` + exec + `"}`},
 		{"DescribeActivity", `{"activityArn":"arn:aws:states:us-east-1:123456789012:activity:act"}`},
 		{"ListActivities", `{}`},
+		{"GetActivityTask", `{"activityArn":"arn:aws:states:us-east-1:123456789012:activity:act","workerName":"w"}`},
+		{"SendTaskSuccess", `{"taskToken":"tok","output":"{}"}`},
+		{"SendTaskFailure", `{"taskToken":"tok","error":"e","cause":"c"}`},
+		{"SendTaskHeartbeat", `{"taskToken":"tok"}`},
 		{"TestState", `{"definition":"{\"Type\":\"Pass\",\"Result\":1,\"End\":true}","input":"{}","inspectionLevel":"TRACE"}`},
 		{"Nope", `{`},
 	}

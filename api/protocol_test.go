@@ -65,7 +65,7 @@ func TestProtocolErrors(t *testing.T) {
 		{"list as object", "AWSStepFunctions.TagResource", `{"resourceArn":"` + smARN + `","tags":{"k":"v"}}`, 400, "com.amazon.coral.service#SerializationException"},
 		{"unknown action", "AWSStepFunctions.LaunchRocket", `{}`, 400, "com.amazon.coral.service#UnknownOperationException"},
 		{"other service", "DynamoDB_20120810.ListTables", `{}`, 400, "com.amazon.coral.service#UnknownOperationException"},
-		{"unsupported action", "AWSStepFunctions.SendTaskSuccess", `{}`, 400, "com.amazon.coral.service#UnknownOperationException"},
+		{"unsupported action", "AWSStepFunctions.DescribeMapRun", `{}`, 400, "com.amazon.coral.service#UnknownOperationException"},
 		{"missing target", "", `{}`, 400, "com.amazon.coral.service#UnknownOperationException"},
 		{"oversize body", "AWSStepFunctions.ListStateMachines", `{"x":"` + strings.Repeat("a", 5<<20) + `"}`, 413, "com.amazon.coral.service#RequestEntityTooLargeException"},
 		{"missing member", "AWSStepFunctions.DescribeStateMachine", `{}`, 400, "com.amazonaws.swf.service.v2.model#ValidationException"},

@@ -16,6 +16,7 @@ import (
 	"github.com/stepwise-run/stepwise/api"
 	"github.com/stepwise-run/stepwise/runner"
 	"github.com/stepwise-run/stepwise/service"
+	"github.com/stepwise-run/stepwise/service/callbacks"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/store/memory"
 )
@@ -78,6 +79,7 @@ type envOptions struct {
 	store    store.Store
 	skipTime bool
 	rand     func() float64
+	pollWait time.Duration
 }
 
 func newEnv(t *testing.T, opts envOptions) *env {
@@ -94,7 +96,7 @@ func newEnv(t *testing.T, opts envOptions) *env {
 	if err := r.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := service.New(service.Config{Store: st, Runtime: r, Rand: opts.rand})
+	svc, err := service.New(service.Config{Store: st, Runtime: r, Rand: opts.rand, Callbacks: callbacks.FromRunner(r), ActivityPollWait: opts.pollWait})
 	if err != nil {
 		t.Fatal(err)
 	}

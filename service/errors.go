@@ -32,6 +32,7 @@ const (
 	CodeStateMachineDoesNotExist       = "StateMachineDoesNotExist"
 	CodeStateMachineTypeNotSupported   = "StateMachineTypeNotSupported"
 	CodeTaskDoesNotExist               = "TaskDoesNotExist"
+	CodeTaskTimedOut                   = "TaskTimedOut"
 	CodeTooManyTags                    = "TooManyTags"
 	CodeValidation                     = "ValidationException"
 	CodeInternalFailure                = "InternalFailure"

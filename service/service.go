@@ -38,6 +38,12 @@ type Config struct {
 	// Tasks runs the Task states TestState runs without a mock; nil fails
 	// them. (Executions run their tasks through the Runtime.)
 	Tasks teststate.TaskHandler
+	// Callbacks serves GetActivityTask and the SendTask* actions; nil makes
+	// them fail as internal errors.
+	Callbacks TaskCallbacks
+	// ActivityPollWait is how long GetActivityTask waits for a task; 0
+	// means DefaultActivityPollWait (60 s, as on AWS).
+	ActivityPollWait time.Duration
 }
 
 // Service implements the Step Functions API over a store and a runtime. It
@@ -50,6 +56,9 @@ type Service struct {
 	rand    func() float64
 	newID   func() string
 	tasks   teststate.TaskHandler
+
+	callbacks TaskCallbacks
+	pollWait  time.Duration
 
 	// mu serialises the read-check-write steps that the store does not make
 	// atomic on its own (alias routing checks against version deletion,
@@ -70,6 +79,12 @@ func New(cfg Config) (*Service, error) {
 		rand:    cfg.Rand,
 		newID:   cfg.NewID,
 		tasks:   cfg.Tasks,
+
+		callbacks: cfg.Callbacks,
+		pollWait:  cfg.ActivityPollWait,
+	}
+	if s.pollWait <= 0 {
+		s.pollWait = DefaultActivityPollWait
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -16,6 +16,7 @@ import (
 	"github.com/stepwise-run/stepwise/integration"
 	"github.com/stepwise-run/stepwise/runner"
 	"github.com/stepwise-run/stepwise/service"
+	"github.com/stepwise-run/stepwise/service/callbacks"
 	"github.com/stepwise-run/stepwise/store/sqlite"
 )
 
@@ -107,7 +108,8 @@ func serve(ctx context.Context, opts serveOptions, log *slog.Logger, ready func(
 			err = fmt.Errorf("stop runtime: %w", cerr)
 		}
 	}()
-	svc, err := service.New(service.Config{Store: st, Runtime: rt, Region: opts.region, Account: opts.account, Tasks: tasks})
+	svc, err := service.New(service.Config{Store: st, Runtime: rt, Region: opts.region, Account: opts.account, Tasks: tasks,
+		Callbacks: callbacks.FromRunner(rt)})
 	if err != nil {
 		return err
 	}
