@@ -231,3 +231,37 @@ func noHostPrefix(stack *middleware.Stack) error {
 			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
 		}), middleware.Before)
 }
+
+// TestServeActivity runs an Activity task with a worker polling the server.
+func TestServeActivity(t *testing.T) {
+	c, _ := startServe(t, serveOptions{listen: "127.0.0.1:0", data: t.TempDir(), region: "us-east-1", account: "123456789012", shutdownTimeout: 10 * time.Second})
+	ctx := context.Background()
+	act, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("q")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name:       aws.String("act"),
+		Definition: aws.String(`{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + *act.ActivityArn + `","End":true}}}`),
+		RoleArn:    aws.String("arn:aws:iam::123456789012:role/r"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"n":1}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn, WorkerName: aws.String("w")})
+	if err != nil || aws.ToString(task.Input) != `{"n":1}` {
+		t.Fatalf("GetActivityTask = %+v, %v", task, err)
+	}
+	// SendTaskSuccess returns once the result is committed.
+	if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{"n":2}`)}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: st.ExecutionArn})
+	if err != nil || d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"n":2}` {
+		t.Fatalf("DescribeExecution = %+v, %v", d, err)
+	}
+}
