@@ -56,17 +56,21 @@ if [[ -z $bin ]]; then
 fi
 port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 endpoint=http://127.0.0.1:$port
-"$bin" serve --listen "127.0.0.1:$port" --data "$tmp/data" >"$tmp/server.log" 2>&1 &
-pid=$!
-# Process start-up is the one thing polled: up to 30 s.
-for i in $(seq 300); do
-  if "$PY" -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('$endpoint/healthz', timeout=1).status == 200 else 1)" 2>/dev/null; then
-    break
-  fi
-  alive "during start-up"
-  [[ $i == 300 ]] && fail "the server did not answer /healthz within 30 s"
-  sleep 0.1
-done
+# start_server: starts `stepwise serve` on $port and $tmp/data; process start-up
+# is the one thing polled (up to 30 s).
+start_server() {
+  "$bin" serve --listen "127.0.0.1:$port" --data "$tmp/data" >>"$tmp/server.log" 2>&1 &
+  pid=$!
+  for i in $(seq 300); do
+    if "$PY" -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('$endpoint/healthz', timeout=1).status == 200 else 1)" 2>/dev/null; then
+      return 0
+    fi
+    alive "during start-up"
+    [[ $i == 300 ]] && fail "the server did not answer /healthz within 30 s"
+    sleep 0.1
+  done
+}
+start_server
 echo "== stepwise serve on $endpoint"
 
 sfn() { timeout 60 "$AWS" stepfunctions --endpoint-url "$endpoint" --output json "$@"; }
@@ -159,8 +163,20 @@ if sfn start-execution --state-machine-arn "$sm" --name run-ok --input '{"other"
 fi
 grep -q ExecutionAlreadyExists "$tmp/dup.err" || fail "reused name: $(cat "$tmp/dup.err")"
 
+# A graceful restart (SIGTERM, exit status 0) keeps everything.
+kill -TERM "$pid"
+status=0
+timeout 30 tail --pid="$pid" -f /dev/null || fail "the server did not stop within 30 s of SIGTERM"
+wait "$pid" || status=$?
+[[ $status == 0 ]] || fail "the server exited with status $status after SIGTERM"
+start_server
+sfn get-execution-history --execution-arn "$ex" >"$tmp/history-after.json"
+cmp -s "$tmp/history.json" "$tmp/history-after.json" || fail "history changed across a restart"
+sfn list-executions --state-machine-arn "$sm" >"$tmp/executions-after.json"
+cmp -s "$tmp/executions.json" "$tmp/executions-after.json" || fail "list-executions changed across a restart"
+
 sfn delete-state-machine --state-machine-arn "$sm" >/dev/null
-echo "aws CLI tour: ok (create, list, describe, start, describe-execution, history with pages, failure, errors, delete)"
+echo "aws CLI tour: ok (create, list, describe, start, describe-execution, history with pages, failure, errors, restart, delete)"
 alive "after the aws CLI tour"
 
 # --- tour 2: boto3
