@@ -41,6 +41,14 @@ func (p *plan) checkMock(req *Request) error {
 			return errorf(CodeValidation, "Mocked result must be valid JSON")
 		}
 		pm.text, pm.result = *m.Result, v
+		if p.typ == "Task" && m.FieldValidationMode != "NONE" {
+			resource, _ := stringMember(p.state, "Resource")
+			if s := resultShape(resource); s != nil {
+				if problem := validateMock(s, v, "", m.FieldValidationMode != "PRESENT"); problem != "" {
+					return errorf(CodeValidation, "Mock result schema validation error: %s", problem)
+				}
+			}
+		}
 		switch p.typ {
 		case "Parallel":
 			arr, ok := v.([]any)

@@ -263,3 +263,36 @@ func TestRunSelfTransition(t *testing.T) {
 		t.Fatalf("got %+v, %v", resp, err)
 	}
 }
+
+func TestMockFieldValidation(t *testing.T) {
+	const getFunction = `{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:lambda:getFunction","End":true}`
+	const startExecution = `{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2","End":true}`
+	tests := []struct {
+		name, def, result, mode, msg string
+	}{
+		{"in range", getFunction, `{"Configuration":{"MemorySize":128}}`, "", ""},
+		{"below minimum", getFunction, `{"Configuration":{"MemorySize":127}}`, "", "Field 'MemorySize' is less than the minimum value"},
+		{"not validated", getFunction, `{"Configuration":{"MemorySize":"x"}}`, "NONE", ""},
+		{"enum in a list", getFunction, `{"Configuration":{"Architectures":["sparc"]}}`, "PRESENT", "Field 'Architectures' is not an expected value"},
+		{"unknown fields pass", getFunction, `{"Other":1}`, "STRICT", ""},
+		{"required in strict mode", startExecution, `{"ExecutionArn":"a"}`, "STRICT", "Field 'StartDate' is required"},
+		{"not required in present mode", startExecution, `{"ExecutionArn":"a"}`, "PRESENT", ""},
+		{"integral", `{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}`, `{"StatusCode":1.5}`, "", "Field 'StatusCode' must be an integer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := &Request{Definition: tt.def, Mock: &Mock{Result: str(tt.result), FieldValidationMode: tt.mode}}
+			resp, err := Run(context.Background(), req, Options{Now: testNow})
+			if tt.msg == "" {
+				if err != nil || resp.Status != StatusSucceeded {
+					t.Fatalf("got %+v, %v", resp, err)
+				}
+				return
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Code != CodeValidation || e.Message != "Mock result schema validation error: "+tt.msg {
+				t.Fatalf("err = %v, want %s", err, tt.msg)
+			}
+		})
+	}
+}
