@@ -120,3 +120,23 @@ func TestActivityPollTimesOut(t *testing.T) {
 		t.Errorf("empty poll = %+v, %v", task, err)
 	}
 }
+
+// TestStopPolls checks that polls end at once after StopPolls, however long
+// their wait.
+func TestStopPolls(t *testing.T) {
+	e := newEnv(t, envOptions{pollWait: time.Hour})
+	ctx := context.Background()
+	act, err := e.client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("draining")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.handler.StopPolls()
+	task, err := e.client.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn})
+	if err != nil || task.TaskToken != nil {
+		t.Errorf("poll after StopPolls = %+v, %v", task, err)
+	}
+	// Other actions are unaffected.
+	if _, err := e.client.ListActivities(ctx, &sfn.ListActivitiesInput{}); err != nil {
+		t.Error(err)
+	}
+}

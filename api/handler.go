@@ -45,6 +45,10 @@ type Handler struct {
 	maxBody int64
 	newID   func() string
 	mux     *http.ServeMux
+
+	// polls ends long polls (GetActivityTask) when StopPolls is called.
+	polls     context.Context
+	stopPolls context.CancelFunc
 }
 
 // New returns a Handler for cfg.
@@ -68,6 +72,7 @@ func New(cfg Config) (*Handler, error) {
 	if h.newID == nil {
 		h.newID = uuid.NewString
 	}
+	h.polls, h.stopPolls = context.WithCancel(context.Background())
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok")
@@ -80,6 +85,15 @@ func New(cfg Config) (*Handler, error) {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
+
+// StopPolls ends the long polls in flight and those that start later:
+// they answer at once, without a task, as when their wait runs out. A
+// server calls it when it begins a graceful shutdown (see
+// http.Server.RegisterOnShutdown), so that polls do not hold it up.
+func (h *Handler) StopPolls() { h.stopPolls() }
+
+// longPolls are the actions that may wait for a minute.
+var longPolls = map[string]bool{"GetActivityTask": true}
 
 // Actions returns the names of the actions the handler implements.
 func (h *Handler) Actions() []string {
@@ -125,7 +139,14 @@ func (h *Handler) serveAction(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, protocolError(CodeSerialization, "Could not read the request body"))
 		return
 	}
-	out, err := act(r.Context(), body)
+	ctx := r.Context()
+	if longPolls[name] {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		defer context.AfterFunc(h.polls, cancel)()
+	}
+	out, err := act(ctx, body)
 	if err != nil {
 		var se *service.Error
 		if !errors.As(err, &se) && !errors.Is(err, context.Canceled) {

@@ -68,11 +68,12 @@ func (w *waiter) wait(t *testing.T, arn string) string {
 // env is a server (api over service over runner over a store) and an SDK
 // client talking to it.
 type env struct {
-	client *sfn.Client
-	url    string
-	store  store.Store
-	waiter *waiter
-	svc    *service.Service
+	client  *sfn.Client
+	url     string
+	store   store.Store
+	waiter  *waiter
+	svc     *service.Service
+	handler *api.Handler
 }
 
 type envOptions struct {
@@ -117,7 +118,7 @@ func newEnv(t *testing.T, opts envOptions) *env {
 		RetryMaxAttempts: 1,
 		APIOptions:       []func(*middleware.Stack) error{noHostPrefix},
 	})
-	return &env{client: client, url: srv.URL, store: st, waiter: w, svc: svc}
+	return &env{client: client, url: srv.URL, store: st, waiter: w, svc: svc, handler: h}
 }
 
 func (e *env) createSM(t *testing.T, name, def string, mod ...func(*sfn.CreateStateMachineInput)) *sfn.CreateStateMachineOutput {

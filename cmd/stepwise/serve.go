@@ -123,6 +123,9 @@ func serve(ctx context.Context, opts serveOptions, log *slog.Logger, ready func(
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Long polls (GetActivityTask) answer at once when shutdown begins, so
+	// that they do not hold it up for their minute.
+	srv.RegisterOnShutdown(h.StopPolls)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	addr := ln.Addr().String()
