@@ -38,6 +38,9 @@ func prepare(req *Request) (*plan, error) {
 	if req.Definition == "" {
 		return nil, errorf(CodeValidation, "1 validation error detected: Value null at 'definition' failed to satisfy constraint: Member must not be null")
 	}
+	if err := checkLimits(req); err != nil {
+		return nil, err
+	}
 	p := &plan{level: req.InspectionLevel, input: "{}"}
 	switch p.level {
 	case "":
@@ -66,6 +69,16 @@ func prepare(req *Request) (*plan, error) {
 			return nil, err
 		}
 		p.context = c
+	}
+	if req.Variables != nil {
+		vars, err := checkVariables(*req.Variables)
+		if err != nil {
+			return nil, err
+		}
+		if vars.Len() > 0 {
+			// The engine has no way yet to seed the top-level scope.
+			return nil, errorf(CodeValidation, "variables are not supported by this server yet")
+		}
 	}
 	p.build(req)
 	return p, nil

@@ -3,6 +3,7 @@ package teststate
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -294,5 +295,38 @@ func TestMockFieldValidation(t *testing.T) {
 				t.Fatalf("err = %v, want %s", err, tt.msg)
 			}
 		})
+	}
+}
+
+func TestTestContext(t *testing.T) {
+	built := value.MustParse(`{"Execution":{"Id":"x","RedriveCount":0},"State":{"Name":"S"}}`).(*value.Object)
+	got := testContext(nil, built)
+	if want := value.MustParse(`{"Execution":{"Id":"x"},"State":{"Name":"S","RetryCount":0}}`); !value.Equal(got, want) {
+		t.Fatalf("got %s", value.String(got))
+	}
+	if value.String(built) != `{"Execution":{"Id":"x","RedriveCount":0},"State":{"Name":"S"}}` {
+		t.Fatalf("built was modified: %s", value.String(built))
+	}
+	req := value.NewObject(0)
+	if testContext(req, built) != req {
+		t.Fatal("the request's context does not replace the built one")
+	}
+}
+
+func TestRequestLimits(t *testing.T) {
+	pass := `{"Type":"Pass","End":true}`
+	for _, req := range []Request{
+		{Definition: pass, StateConfiguration: &StateConfiguration{RetrierRetryCount: num(-1)}},
+		{Definition: pass, StateConfiguration: &StateConfiguration{ErrorCausedByState: str("")}},
+		{Definition: pass, StateName: str(strings.Repeat("x", 81))},
+		{Definition: pass, Variables: str(`[1]`)},
+	} {
+		var e *Error
+		if _, err := Run(context.Background(), &req, Options{Now: testNow}); !errors.As(err, &e) || e.Code != CodeValidation {
+			t.Errorf("%+v: err = %v, want ValidationException", req, err)
+		}
+	}
+	if _, err := Run(context.Background(), &Request{Definition: pass, Variables: str(`{}`)}, Options{Now: testNow}); err != nil {
+		t.Errorf("empty variables: %v", err)
 	}
 }
