@@ -116,8 +116,3 @@ type node struct {
 // slotList is a shared, growable list of slots (jsonata-js shares these
 // arrays between nodes and appends to them in place).
 type slotList struct{ s []*slot }
-
-// literal returns the value of a literal node.
-func (n *node) literal() any {
-	return n.val
-}

@@ -48,6 +48,7 @@ func TestEval(t *testing.T) {
 		{`$fromMillis(0)`, `{}`, `"1970-01-01T00:00:00.000Z"`},
 		{`$replace("abcabc", /b(c)/, "[$1]")`, `{}`, `"a[c]a[c]"`},
 		{`[$uppercase("Straße ﬁ ᾳ"), $lowercase("ΣΑΣ ΟΔΟΣ İ")]`, `{}`, `["STRASSE FI ΑΙ", "σας οδος i̇"]`},
+		{`[$length("\ud83d\ude00"), "\u00e9"]`, `{}`, `[1, "é"]`},
 	}
 	for _, tt := range tests {
 		got, defined, err := evalString(t, tt.expr, Undefined{}, statesEnv(tt.input))

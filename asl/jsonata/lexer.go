@@ -216,7 +216,7 @@ func (lx *lexer) scanString(quote byte) (token, *Error) {
 				}
 				lx.pos += 4
 				// Combine a surrogate pair written as two escapes.
-				if utf16.IsSurrogate(rune(cp)) && lx.pos+6 < len(src)+0 && strings.HasPrefix(src[lx.pos+1:], "\\u") {
+				if utf16.IsSurrogate(rune(cp)) && strings.HasPrefix(src[lx.pos+1:], "\\u") {
 					if lo, ok := hex4(src, lx.pos+3); ok {
 						if r := utf16.DecodeRune(rune(cp), rune(lo)); r != '\uFFFD' {
 							b.WriteRune(r)

@@ -3,7 +3,6 @@ package jsonata
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -135,15 +134,4 @@ func appendJSON(b []byte, v any, pretty bool, depth int, exact bool) ([]byte, er
 		return append(b, ']'), nil
 	}
 	return append(b, "null"...), nil
-}
-
-// jsTrim is JavaScript's String.prototype.trim white space set.
-func jsTrim(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		switch r {
-		case '\t', '\n', '\v', '\f', '\r', ' ', 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff:
-			return true
-		}
-		return r >= 0x2000 && r <= 0x200a
-	})
 }
