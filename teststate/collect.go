@@ -144,9 +144,8 @@ func (c *collector) response(x *engine.Execution) *Response {
 		r.NextState = c.nextState()
 		r.Output = c.render(x.Output)
 	default:
+		// Unreachable: Run refuses a run that did not finish.
 		r.Status = StatusFailed
-		r.Error = failure.TaskFailed
-		r.Cause = "The state did not finish."
 	}
 	if c.p.level != LevelInfo {
 		r.InspectionData = c.inspection(details)
@@ -247,6 +246,11 @@ func (c *collector) inspection(details *ErrorDetails) *InspectionData {
 	d.Result = text("result")
 	d.AfterResultSelector = text("afterResultSelector")
 	d.AfterResultPath = text("afterResultPath")
+	d.Variables = text("variables")
+	d.AfterItemsPath = text("afterItemsPath")
+	d.AfterItemSelector = text("afterItemSelector")
+	d.AfterItemBatcher = text("afterItemBatcher")
+	d.AfterItemsPointer = text("afterItemsPointer")
 	if v, ok := c.stages["maxConcurrency"].(float64); ok {
 		n := int(v)
 		d.MaxConcurrency = &n

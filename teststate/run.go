@@ -83,6 +83,9 @@ func Run(ctx context.Context, req *Request, opts Options) (*Response, error) {
 	}
 	col.events(res)
 	for steps := 0; !x.Done() && !col.left && steps < maxSteps; steps++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("teststate: %w", err)
+		}
 		in, ok, err := next(ctx, res, p, opts, now)
 		if err != nil {
 			return nil, err
@@ -94,6 +97,9 @@ func Run(ctx context.Context, req *Request, opts Options) (*Response, error) {
 			return nil, fmt.Errorf("teststate: step: %w", err)
 		}
 		col.events(res)
+	}
+	if !x.Done() && !col.left && col.failed == nil {
+		return nil, errorf(CodeValidation, "TestState cannot finish state '%s': it waits for a task token callback or an activity worker", p.name)
 	}
 	return col.response(x), nil
 }
@@ -112,7 +118,11 @@ func next(ctx context.Context, res engine.Result, p *plan, opts Options, now tim
 			}
 			out, err := opts.Tasks.Invoke(ctx, e.Task)
 			if err == nil {
-				return engine.Input{Kind: engine.InputTaskSucceeded, ID: e.ID, Output: out, Now: now}, true, nil
+				kind := engine.InputTaskSucceeded
+				if e.Task.Pattern != "" {
+					kind = engine.InputTaskSubmitted // the result would come later, by token
+				}
+				return engine.Input{Kind: kind, ID: e.ID, Output: out, Now: now}, true, nil
 			}
 			var fe *failure.Error
 			if errors.As(err, &fe) {

@@ -330,3 +330,18 @@ func TestRequestLimits(t *testing.T) {
 		t.Errorf("empty variables: %v", err)
 	}
 }
+
+func TestRunCallbackDoesNotFinish(t *testing.T) {
+	def := `{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"t.$":"$$.Task.Token"},"End":true}`
+	handler := taskFunc(func(context.Context, *engine.TaskRequest) (any, error) { return "submitted", nil })
+	_, err := Run(context.Background(), &Request{Definition: def}, Options{Now: testNow, Tasks: handler})
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeValidation {
+		t.Fatalf("err = %v, want ValidationException", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, &Request{Definition: `{"Type":"Wait","Seconds":1,"End":true}`}, Options{Now: testNow}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: err = %v", err)
+	}
+}

@@ -78,6 +78,10 @@ type InspectionData struct {
 	AfterResultSelector        string        `json:"afterResultSelector,omitempty"`
 	AfterResultPath            string        `json:"afterResultPath,omitempty"`
 	Variables                  string        `json:"variables,omitempty"`
+	AfterItemsPath             string        `json:"afterItemsPath,omitempty"`
+	AfterItemSelector          string        `json:"afterItemSelector,omitempty"`
+	AfterItemBatcher           string        `json:"afterItemBatcher,omitempty"`
+	AfterItemsPointer          string        `json:"afterItemsPointer,omitempty"`
 	MaxConcurrency             *int          `json:"maxConcurrency,omitempty"`
 	ToleratedFailureCount      *int          `json:"toleratedFailureCount,omitempty"`
 	ToleratedFailurePercentage *float64      `json:"toleratedFailurePercentage,omitempty"`
