@@ -5,6 +5,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The stepwise binary, built once for all the tests of a run.
@@ -39,7 +40,8 @@ func stepwiseBinary(t *testing.T) string {
 }
 
 // startServer starts `stepwise serve` on a free port with a fresh data
-// directory and stops it when the test ends.
+// directory and stops it gracefully when the test ends; a server that does
+// not exit cleanly on SIGTERM fails the test.
 func startServer(t *testing.T) *Server {
 	t.Helper()
 	port, err := FreePort()
@@ -51,6 +53,10 @@ func startServer(t *testing.T) *Server {
 	if err := srv.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = srv.Kill() })
+	t.Cleanup(func() {
+		if err := srv.Stop(30 * time.Second); err != nil {
+			t.Errorf("graceful stop: %v", err)
+		}
+	})
 	return srv
 }
