@@ -22,6 +22,7 @@ import (
 	"github.com/stepwise-run/stepwise/api"
 	"github.com/stepwise-run/stepwise/runner"
 	"github.com/stepwise-run/stepwise/service"
+	"github.com/stepwise-run/stepwise/service/callbacks"
 	"github.com/stepwise-run/stepwise/store/sqlite"
 )
 
@@ -40,7 +41,7 @@ func server(b *testing.B) (*sfn.Client, func()) {
 	if err := rt.Start(ctx); err != nil {
 		b.Fatal(err)
 	}
-	svc, err := service.New(service.Config{Store: st, Runtime: rt})
+	svc, err := service.New(service.Config{Store: st, Runtime: rt, Callbacks: callbacks.FromRunner(rt)})
 	if err != nil {
 		b.Fatal(err)
 	}

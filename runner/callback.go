@@ -33,24 +33,27 @@ func (r *Runner) GetActivityTask(ctx context.Context, activityARN, worker string
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	for {
-		ch := r.activities.channel(activityARN) // subscribe before looking, so no enqueue is missed
+		// Register before looking, so that no enqueue is missed.
+		w := r.activities.register(activityARN)
 		t, err := r.store.ClaimActivityTask(ctx, &store.ClaimActivityTaskParams{ActivityARN: activityARN, WorkerName: worker, Now: r.now()})
 		if err == nil {
+			r.activities.leave(activityARN, w)
 			r.deliver(t.ExecutionARN, pending{in: engine.Input{Kind: engine.InputTaskStarted, Token: t.TaskToken, Worker: worker}})
 			return &ActivityTask{Token: t.TaskToken, Input: t.Input}, nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
+			r.activities.leave(activityARN, w)
 			return nil, err
 		}
 		select {
-		case <-ch:
+		case <-w:
+			continue // a task was queued: try to claim it
 		case <-deadline.C:
-			return nil, nil
 		case <-ctx.Done():
-			return nil, nil
 		case <-r.ctx.Done():
-			return nil, nil
 		}
+		r.activities.leave(activityARN, w)
+		return nil, nil
 	}
 }
 
@@ -93,7 +96,7 @@ func (r *Runner) sendToken(ctx context.Context, token string, in engine.Input) e
 	in.Now = r.now()
 	done := make(chan error, 1)
 	var ignored bool
-	r.deliver(arn, pending{in: in, done: done, ignored: &ignored})
+	r.deliverToTask(arn, token, pending{in: in, done: done, ignored: &ignored})
 	select {
 	case err := <-done:
 		if err != nil {
@@ -108,31 +111,56 @@ func (r *Runner) sendToken(ctx context.Context, token string, in engine.Input) e
 	}
 }
 
-// activityWaiters wakes pollers when tasks are queued for an activity.
+// activityWaiters wakes waiting pollers when tasks are queued for an
+// activity: one poller per task, oldest first, so that a hundred idle
+// pollers do not all rush to claim one task.
 type activityWaiters struct {
-	mu sync.Mutex
-	ch map[string]chan struct{}
+	mu      sync.Mutex
+	waiting map[string][]chan struct{}
 }
 
-func newActivityWaiters() *activityWaiters { return &activityWaiters{ch: map[string]chan struct{}{}} }
+func newActivityWaiters() *activityWaiters {
+	return &activityWaiters{waiting: map[string][]chan struct{}{}}
+}
 
-// channel returns a channel closed at the next notify for the activity.
-func (w *activityWaiters) channel(arn string) <-chan struct{} {
+// register adds a waiter for the activity.
+func (w *activityWaiters) register(arn string) chan struct{} {
+	c := make(chan struct{}, 1)
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	c, ok := w.ch[arn]
-	if !ok {
-		c = make(chan struct{})
-		w.ch[arn] = c
-	}
+	w.waiting[arn] = append(w.waiting[arn], c)
+	w.mu.Unlock()
 	return c
 }
 
+// leave removes a waiter that stops waiting. If it had been woken, the
+// wake-up is passed on to the next waiter, so that no queued task is left
+// without one.
+func (w *activityWaiters) leave(arn string, c chan struct{}) {
+	w.mu.Lock()
+	list := w.waiting[arn]
+	for i, x := range list {
+		if x == c {
+			w.waiting[arn] = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	w.mu.Unlock()
+	select {
+	case <-c:
+		w.notify(arn)
+	default:
+	}
+}
+
+// notify wakes the oldest waiter of the activity, if any.
 func (w *activityWaiters) notify(arn string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if c, ok := w.ch[arn]; ok {
-		close(c)
-		delete(w.ch, arn)
+	list := w.waiting[arn]
+	if len(list) == 0 {
+		return
 	}
+	c := list[0]
+	w.waiting[arn] = list[1:]
+	c <- struct{}{}
 }

@@ -84,6 +84,10 @@ type Runner struct {
 
 	timers     *timerQueue
 	activities *activityWaiters
+	links      *linkTable
+	// submitting holds, by task token, inputs for patterned tasks whose
+	// call is still in flight (see deliverToTask). Guarded by mu.
+	submitting map[string][]pending
 	ctx        context.Context
 	cancel     context.CancelFunc
 	wg         sync.WaitGroup
@@ -117,6 +121,7 @@ func New(cfg Config) (*Runner, error) {
 	r := &Runner{
 		store: cfg.Store, now: cfg.Now, log: cfg.Logger, tasks: cfg.Tasks, poll: cfg.TimerPoll, skip: cfg.SkipTime, onCommit: cfg.OnCommit,
 		mailbox: map[string]*mailbox{}, express: newExpressTable(1000),
+		links: newLinkTable(), submitting: map[string][]pending{},
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -196,11 +201,13 @@ func nameOf(arn string) string {
 }
 
 // StartExecution creates a Standard execution durably and runs it as far
-// as it goes, or starts an Express execution in memory.
+// as it goes, or starts an Express execution in memory. With a context
+// from WithParentTask, the execution is a child linked to a parent task.
 func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*store.Execution, error) {
 	if p.Type == store.TypeExpress {
 		return r.startExpress(p)
 	}
+	link, linked := parentFrom(ctx)
 	m, err := r.machine(p.Definition)
 	if err != nil {
 		return nil, err
@@ -222,13 +229,34 @@ func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*s
 	if err != nil {
 		return nil, err
 	}
+	added := false
+	if linked {
+		// Index the link before the commit: the child may end (in another
+		// goroutine) as soon as it is committed.
+		if added = r.links.add(rec.ARN, link); added {
+			b.OutboxInserts = append(b.OutboxInserts, linkRow(rec.ARN, link))
+		}
+	}
 	if err := r.store.Commit(ctx, b); err != nil {
+		if added {
+			r.links.take(rec.ARN)
+		}
+		if linked {
+			if errors.Is(err, store.ErrAlreadyExists) {
+				if aerr := r.adopt(ctx, startKey{rec.ARN, rec.StateMachineARN, p.Input}, link); aerr != nil {
+					return nil, errors.Join(err, aerr)
+				}
+			}
+		}
 		return nil, err
 	}
 	rec.Version = 1
 	rec.Status = string(x.Status)
 	r.committed(rec.ARN, rec.Status)
 	r.afterCommit(rec.ARN, res)
+	if x.Done() {
+		r.ended(&b.Executions[0].Execution)
+	}
 	return rec, nil
 }
 
@@ -382,6 +410,9 @@ func (r *Runner) process(arn string, inputs []pending) {
 	finish(nil)
 	r.committed(arn, string(x.Status))
 	r.afterCommit(arn, all)
+	if x.Done() {
+		r.ended(&b.Executions[0].Execution)
+	}
 }
 
 func (r *Runner) committed(arn, status string) {

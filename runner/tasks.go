@@ -20,10 +20,16 @@ func (r *Runner) dispatch(arn string, id int64, t *engine.TaskRequest) {
 	}
 	r.wg.Add(1)
 	r.mu.Unlock()
+	if t.Pattern != "" {
+		r.holdTask(t.Token)
+	}
 	go func() {
 		defer r.wg.Done()
 		out, err := r.invoke(r.ctx, t)
 		if r.ctx.Err() != nil {
+			if t.Pattern != "" {
+				r.releaseTask(arn, t.Token, nil)
+			}
 			return // shutting down: the row stays and is offered again after restart
 		}
 		in := engine.Input{Kind: engine.InputTaskSucceeded, ID: id, Output: out}
@@ -37,7 +43,12 @@ func (r *Runner) dispatch(arn string, id int64, t *engine.TaskRequest) {
 				in.Error, in.Cause = fe.Name, fe.Cause
 			}
 		}
-		r.deliver(arn, pending{in: in, row: rowID(arn, kindTask, id)})
+		p := pending{in: in, row: rowID(arn, kindTask, id)}
+		if t.Pattern != "" {
+			r.releaseTask(arn, t.Token, &p) // outcomes that came during the call follow it
+			return
+		}
+		r.deliver(arn, p)
 	}()
 }
 
@@ -55,7 +66,8 @@ func (r *Runner) invoke(ctx context.Context, t *engine.TaskRequest) (out any, er
 }
 
 // reofferTasks dispatches again the tasks that earlier processes recorded
-// but whose outcome no commit consumed.
+// but whose outcome no commit consumed, and recovers the links of child
+// executions to their parent tasks.
 func (r *Runner) reofferTasks(ctx context.Context) error {
 	token := ""
 	for {
@@ -64,6 +76,12 @@ func (r *Runner) reofferTasks(ctx context.Context) error {
 			return err
 		}
 		for _, row := range page.Items {
+			if row.Kind == kindParent {
+				if err := r.recoverLink(ctx, row); err != nil {
+					r.log.Error("link row", "row", row.ID, "err", err)
+				}
+				continue
+			}
 			if row.Kind != kindTask {
 				continue
 			}
