@@ -1,0 +1,89 @@
+package awsservice
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// DefaultTimeoutSeconds bounds a call whose Task sets no TimeoutSeconds.
+const DefaultTimeoutSeconds = 60
+
+// Config says where AWS service calls go and how they are signed. Its
+// JSON form is the "aws" member of the integration configuration file:
+//
+//	"aws": {
+//	  "region": "us-east-1",
+//	  "credentials": {"accessKeyId": "${AWS_ACCESS_KEY_ID}", "secretAccessKey": "${AWS_SECRET_ACCESS_KEY}"},
+//	  "endpoints": {"sqs": "http://127.0.0.1:9324", "dynamodb": "http://127.0.0.1:8000",
+//	                "eventbridge": "http://127.0.0.1:4566", "sns": "http://127.0.0.1:4566"}
+//	}
+type Config struct {
+	// Region is the SigV4 signing region; "" means the file's region, or
+	// us-east-1.
+	Region string `json:"region,omitempty"`
+	// Credentials sign every call. They are required when any endpoint
+	// is configured.
+	Credentials Credentials `json:"credentials,omitzero"`
+	// Endpoints are base URLs by service name (see Services). A service
+	// without one cannot be called.
+	Endpoints map[string]string `json:"endpoints,omitempty"`
+	// TimeoutSeconds bounds a call whose Task has no TimeoutSeconds; 0
+	// means DefaultTimeoutSeconds.
+	TimeoutSeconds int64 `json:"timeoutSeconds,omitempty"`
+}
+
+// Credentials are AWS credentials. Each field may be written "${NAME}"
+// to read the environment variable NAME (see Config.ExpandSecrets).
+type Credentials struct {
+	AccessKeyID     string `json:"accessKeyId,omitempty"`
+	SecretAccessKey string `json:"secretAccessKey,omitempty"`
+	SessionToken    string `json:"sessionToken,omitempty"`
+}
+
+// Validate reports every problem of the configuration.
+func (c *Config) Validate() error {
+	var errs []error
+	for name, ep := range c.Endpoints {
+		if _, ok := services[name]; !ok {
+			errs = append(errs, fmt.Errorf("endpoints: unknown service %q (known: %s)", name, strings.Join(Services(), ", ")))
+			continue
+		}
+		u, err := url.Parse(ep)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("endpoints: %s: %q is not an http(s) URL", name, ep))
+		}
+	}
+	if len(c.Endpoints) > 0 && (c.Credentials.AccessKeyID == "" || c.Credentials.SecretAccessKey == "") {
+		errs = append(errs, errors.New("credentials: accessKeyId and secretAccessKey are required to sign calls to the endpoints"))
+	}
+	if c.TimeoutSeconds < 0 {
+		errs = append(errs, errors.New("timeoutSeconds is negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// ExpandSecrets replaces each credential written "${NAME}" with the
+// value of the environment variable NAME, as lookup (os.LookupEnv) gives
+// it; an unset variable is an error.
+func (c *Config) ExpandSecrets(lookup func(string) (string, bool)) error {
+	var errs []error
+	expand := func(field string, s *string) {
+		name, ok := strings.CutPrefix(*s, "${")
+		if !ok || !strings.HasSuffix(name, "}") {
+			return
+		}
+		name = strings.TrimSuffix(name, "}")
+		v, ok := lookup(name)
+		if !ok {
+			errs = append(errs, fmt.Errorf("aws: credentials.%s names the environment variable %s, which is not set", field, name))
+			return
+		}
+		*s = v
+	}
+	expand("accessKeyId", &c.Credentials.AccessKeyID)
+	expand("secretAccessKey", &c.Credentials.SecretAccessKey)
+	expand("sessionToken", &c.Credentials.SessionToken)
+	return errors.Join(errs...)
+}

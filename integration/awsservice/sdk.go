@@ -1,0 +1,80 @@
+package awsservice
+
+import (
+	"context"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/stepwise-run/stepwise/asl/failure"
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/integration/internal/taskparams"
+	"github.com/stepwise-run/stepwise/value"
+)
+
+// sdkCall performs arn:aws:states:::aws-sdk:SERVICE:ACTION for a
+// JSON-protocol service: the Parameters are the request, the response
+// members the result.
+func (h *Handler) sdkCall(ctx context.Context, t *engine.TaskRequest, service, action string) (any, error) {
+	svc, ok := services[service]
+	if !ok || !svc.JSON() {
+		var json []string
+		for _, n := range Services() {
+			if services[n].JSON() {
+				json = append(json, n)
+			}
+		}
+		return nil, failure.Errorf(failure.TaskFailed,
+			"The AWS SDK integration '%s' is not supported by Stepwise: it calls services of the AWS JSON protocol only (%s).",
+			"aws-sdk:"+service+":"+action, strings.Join(json, ", "))
+	}
+	params := t.Input
+	if params == nil {
+		params = value.NewObject(0)
+	}
+	if _, ok := params.(*value.Object); !ok {
+		return nil, taskparams.Invalid(t.Input, "The Parameters must be a JSON object, not "+value.TypeName(t.Input))
+	}
+	if svc.CamelCase {
+		params = renameKeys(params, lowerFirst)
+	}
+	out, _, err := h.callJSON(ctx, t, svc, true, upperFirst(action), params)
+	if err != nil {
+		return nil, err
+	}
+	if svc.CamelCase {
+		return renameKeys(out, upperFirst), nil
+	}
+	return out, nil
+}
+
+// renameKeys returns v with every object member renamed by f.
+func renameKeys(v any, f func(string) string) any {
+	switch x := v.(type) {
+	case *value.Object:
+		o := value.NewObject(x.Len())
+		for _, k := range x.Keys() {
+			m, _ := x.Get(k)
+			o.Set(f(k), renameKeys(m, f))
+		}
+		return o
+	case []any:
+		out := make([]any, len(x))
+		for i, m := range x {
+			out[i] = renameKeys(m, f)
+		}
+		return out
+	}
+	return v
+}
+
+func upperFirst(s string) string { return mapFirst(s, unicode.ToUpper) }
+func lowerFirst(s string) string { return mapFirst(s, unicode.ToLower) }
+
+func mapFirst(s string, f func(rune) rune) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
+		return s
+	}
+	return string(f(r)) + s[n:]
+}
