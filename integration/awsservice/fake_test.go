@@ -38,7 +38,7 @@ type fakeAWS struct {
 
 	mu       sync.Mutex
 	n        int
-	queues   map[string][]string                    // queue URL → message bodies
+	queues   map[string][]string                   // queue URL → message bodies
 	tables   map[string]map[string]json.RawMessage // table → key JSON → item
 	events   []map[string]any
 	topics   map[string][]url.Values

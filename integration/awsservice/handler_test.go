@@ -182,7 +182,7 @@ func TestSNSPublish(t *testing.T) {
 		"Message": `{"a":[1,2]}`, "Subject": "hi",
 		"MessageAttributes.entry.1.Name": "bin", "MessageAttributes.entry.1.Value.DataType": "Binary",
 		"MessageAttributes.entry.1.Value.BinaryValue": "AQI=",
-		"MessageAttributes.entry.2.Name": "kind", "MessageAttributes.entry.2.Value.StringValue": "x",
+		"MessageAttributes.entry.2.Name":              "kind", "MessageAttributes.entry.2.Value.StringValue": "x",
 	} {
 		if got.Get(k) != want {
 			t.Errorf("%s = %q, want %q", k, got.Get(k), want)
