@@ -35,6 +35,10 @@ type Meta struct {
 	// Seed initialises the execution's random generator (retry jitter,
 	// States.UUID, States.MathRandom without a seed, $uuid, $random).
 	Seed uint64
+	// TestCase names the mock test case the execution runs under (the
+	// "#TestCase" suffix of the state machine ARN in StartExecution, as
+	// in AWS Step Functions Local); "" for none.
+	TestCase string `json:",omitempty"`
 }
 
 // Execution is the complete mutable state of one run. It is driven by Start

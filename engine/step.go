@@ -85,6 +85,17 @@ type TaskRequest struct {
 	HeartbeatSeconds int64  // 0: none
 	Credentials      any
 	ExecutionARN     string
+	// StateMachineName and TestCase let a mocking handler find the mocked
+	// response for this state.
+	StateMachineName string
+	TestCase         string
+}
+
+// FinalResult is returned by a task handler to complete a task that has an
+// integration pattern (.waitForTaskToken, .sync) at once with Output,
+// instead of waiting for the callback (mocked integrations do this).
+type FinalResult struct {
+	Output any
 }
 
 // Result is what one Start or Step produced: history events to append and

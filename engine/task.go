@@ -149,7 +149,7 @@ func (r *run) runTask(f *Frame) error {
 		Activity: res.kind == kindActivity, Pattern: res.pattern,
 		Resource: n.s.Resource, StateName: n.s.Name, Input: args, Token: f.taskToken,
 		TimeoutSeconds: timeout, HeartbeatSeconds: heartbeat, Credentials: n.s.Credentials,
-		ExecutionARN: r.x.Meta.ExecutionARN,
+		ExecutionARN: r.x.Meta.ExecutionARN, StateMachineName: r.x.Meta.StateMachineName, TestCase: r.x.Meta.TestCase,
 	}})
 	if timeout == 0 {
 		timeout = defaultTaskTimeout

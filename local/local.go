@@ -223,6 +223,9 @@ func invoke(ctx context.Context, h Handler, t *engine.TaskRequest) (out any, err
 
 func taskInput(o outcome, now time.Time) engine.Input {
 	if o.err == nil {
+		if final, ok := o.out.(engine.FinalResult); ok {
+			return engine.Input{Kind: engine.InputTaskSucceeded, ID: o.id, Output: final.Output, Now: now}
+		}
 		return engine.Input{Kind: engine.InputTaskSucceeded, ID: o.id, Output: o.out, Now: now}
 	}
 	var fe *failure.Error

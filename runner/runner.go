@@ -186,7 +186,7 @@ func metaFor(p *service.StartParams, start time.Time) engine.Meta {
 		ExecutionARN: p.ExecutionARN, ExecutionName: p.Name,
 		StateMachineARN: p.StateMachineARN, StateMachineName: nameOf(p.StateMachineARN),
 		RoleARN: p.RoleARN, StateMachineVersionARN: p.VersionARN, StateMachineAliasARN: p.AliasARN,
-		StartTime: start, Seed: newSeed(),
+		StartTime: start, Seed: newSeed(), TestCase: p.TestCase,
 	}
 }
 
@@ -204,10 +204,13 @@ func nameOf(arn string) string {
 // as it goes, or starts an Express execution in memory. With a context
 // from WithParentTask, the execution is a child linked to a parent task.
 func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*store.Execution, error) {
+	link, linked := parentFrom(ctx)
 	if p.Type == store.TypeExpress {
+		if linked {
+			return nil, fmt.Errorf("start %s: a .sync task can wait only for a Standard execution here, not an Express one", p.ExecutionARN)
+		}
 		return r.startExpress(p)
 	}
-	link, linked := parentFrom(ctx)
 	m, err := r.machine(p.Definition)
 	if err != nil {
 		return nil, err

@@ -33,7 +33,9 @@ func (r *Runner) dispatch(arn string, id int64, t *engine.TaskRequest) {
 			return // shutting down: the row stays and is offered again after restart
 		}
 		in := engine.Input{Kind: engine.InputTaskSucceeded, ID: id, Output: out}
-		if t.Pattern != "" {
+		if final, ok := out.(engine.FinalResult); ok {
+			in.Output = final.Output // complete now, whatever the pattern
+		} else if t.Pattern != "" {
 			in.Kind = engine.InputTaskSubmitted // the result arrives later, by token
 		}
 		if err != nil {

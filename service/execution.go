@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/stepwise-run/stepwise/arn"
@@ -189,6 +190,12 @@ func (s *Service) StopExecution(ctx context.Context, in *StopExecutionInput) (*S
 // startParams resolves the state machine, version or alias to start and
 // validates the name, input and trace header.
 func (s *Service) startParams(ctx context.Context, target, name string, input *string, trace string) (*StartParams, error) {
+	// "arn…:stateMachine:Name#TestCase" runs the execution under a mock
+	// test case, as AWS Step Functions Local does.
+	testCase := ""
+	if i := strings.LastIndexByte(target, '#'); i > 0 {
+		target, testCase = target[:i], target[i+1:]
+	}
 	a, err := parseARN(target, "stateMachineArn", arn.KindStateMachine, arn.KindVersion, arn.KindAlias)
 	if err != nil {
 		return nil, err
@@ -211,7 +218,7 @@ func (s *Service) startParams(ctx context.Context, target, name string, input *s
 	if err := checkLength(trace, "traceHeader", 256); err != nil {
 		return nil, err
 	}
-	p := &StartParams{Name: name, Input: text, TraceHeader: trace, StartDate: s.clock()}
+	p := &StartParams{Name: name, Input: text, TraceHeader: trace, StartDate: s.clock(), TestCase: testCase}
 	smARN := a.StateMachineARN()
 	sm, err := s.store.GetStateMachine(ctx, smARN)
 	if err != nil {

@@ -50,6 +50,9 @@ type StartParams struct {
 	TraceHeader string
 	// StartDate is when the service accepted the request.
 	StartDate time.Time
+	// TestCase is the mock test case named by a "#TestCase" suffix of the
+	// state machine ARN (AWS Step Functions Local's convention).
+	TestCase string
 }
 
 // SyncResult is the outcome of a synchronous Express execution.
