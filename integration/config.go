@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/stepwise-run/stepwise/integration/awsservice"
 	"github.com/stepwise-run/stepwise/integration/httpinvoke"
 	"github.com/stepwise-run/stepwise/integration/lambda"
 )
@@ -23,6 +24,10 @@ type Config struct {
 	Connections map[string]httpinvoke.Connection `json:"connections,omitempty"`
 	// Lambda says where Lambda functions run.
 	Lambda lambda.Config `json:"lambda,omitempty"`
+	// AWS says where AWS service integrations (SQS, SNS, DynamoDB,
+	// EventBridge, aws-sdk:*) send their calls and how they are signed;
+	// nil (no "aws" section) leaves those resources unhandled.
+	AWS *awsservice.Config `json:"aws,omitempty"`
 }
 
 // LoadConfig reads a JSON configuration file (see ParseConfig).
@@ -40,8 +45,8 @@ func LoadConfig(path string) (*Config, error) {
 
 // ParseConfig decodes and validates a JSON configuration. Unknown fields
 // are errors. A secret field (apiKey.value, basic.password,
-// oauth.clientSecret) written as "${NAME}" takes the value of the
-// environment variable NAME, so secrets need not be stored in the file;
+// oauth.clientSecret, aws.credentials.*) written as "${NAME}" takes the
+// value of the environment variable NAME, so secrets need not be stored in the file;
 // an unset variable is an error.
 func ParseConfig(data []byte) (*Config, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -75,6 +80,11 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Lambda.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("lambda: %w", err))
+	}
+	if c.AWS != nil {
+		if err := c.AWS.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("aws: %w", err))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -112,6 +122,11 @@ func (c *Config) expandSecrets(lookup func(string) (string, bool)) error {
 			conn.OAuth = &o
 		}
 		c.Connections[name] = conn
+	}
+	if c.AWS != nil {
+		if err := c.AWS.ExpandSecrets(lookup); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

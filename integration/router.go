@@ -7,6 +7,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl/failure"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/integration/awsservice"
 	"github.com/stepwise-run/stepwise/integration/httpinvoke"
 	"github.com/stepwise-run/stepwise/integration/lambda"
 )
@@ -117,7 +118,9 @@ type Options struct {
 
 // New returns a Router for cfg with every integration of this module:
 // HTTP Tasks (httpinvoke.Resource), lambda:invoke (lambda.ResourceInvoke)
-// and Lambda function ARNs.
+// and Lambda function ARNs; and, when the configuration has an "aws"
+// section, the AWS service integrations of package awsservice (see
+// awsservice.Match).
 func New(cfg *Config, opts Options) (*Router, error) {
 	if cfg == nil {
 		cfg = &Config{}
@@ -141,5 +144,16 @@ func New(cfg *Config, opts Options) (*Router, error) {
 	r.Handle(httpinvoke.Resource, hh)
 	r.Handle(lambda.ResourceInvoke, lh)
 	r.HandleMatch(lambda.IsFunctionARN, lh)
+	if cfg.AWS != nil {
+		ac := *cfg.AWS
+		if ac.Region == "" {
+			ac.Region = cfg.Region
+		}
+		ah, err := awsservice.New(ac, awsservice.Options{Client: opts.Client})
+		if err != nil {
+			return nil, err
+		}
+		r.HandleMatch(awsservice.Match, ah)
+	}
 	return r, nil
 }

@@ -1,0 +1,129 @@
+package awsservice_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/integration"
+	"github.com/stepwise-run/stepwise/integration/awsservice"
+	"github.com/stepwise-run/stepwise/local"
+	"github.com/stepwise-run/stepwise/value"
+)
+
+// TestWorkflow runs a workflow through local.Run with the integration
+// Router as Fallback, configured from a JSON file's text, against the
+// loopback AWS (which checks every signature).
+func TestWorkflow(t *testing.T) {
+	fake := awsservice.NewFake(t)
+	t.Setenv("STEPWISE_TEST_AWS_KEY", "AKIDEXAMPLE")
+	t.Setenv("STEPWISE_TEST_AWS_SECRET", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+	cfg, err := integration.ParseConfig([]byte(`{
+		"region": "eu-west-1",
+		"aws": {
+			"credentials": {"accessKeyId": "${STEPWISE_TEST_AWS_KEY}", "secretAccessKey": "${STEPWISE_TEST_AWS_SECRET}"},
+			"endpoints": {"sqs": "` + fake.URL() + `", "dynamodb": "` + fake.URL() + `", "eventbridge": "` + fake.URL() + `/"}
+		}
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, err := integration.New(cfg, integration.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue := "http://queue.local/123456789012/orders"
+	def := `{"StartAt":"Save","States":{
+		"Save":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:putItem",
+			"Parameters":{"TableName":"Orders","Item":{"pk":{"S.$":"$.id"},"total":{"N.$":"States.Format('{}', $.total)"}}},
+			"ResultPath":null,"Next":"Load"},
+		"Load":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:dynamodb:getItem",
+			"Parameters":{"TableName":"Orders","Key":{"pk":{"S.$":"$.id"}}},
+			"ResultSelector":{"total.$":"$.Item.total.N"},"ResultPath":"$.loaded","Next":"Notify"},
+		"Notify":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage",
+			"Parameters":{"QueueUrl":"` + queue + `","MessageBody":{"order.$":"$.id","total.$":"$.loaded.total"}},
+			"ResultSelector":{"sent.$":"$.SdkHttpMetadata.HttpStatusCode"},"ResultPath":"$.notified","Next":"Announce"},
+		"Announce":{"Type":"Task","Resource":"arn:aws:states:::events:putEvents",
+			"Parameters":{"Entries":[{"Source":"shop","DetailType":"OrderSaved","Detail":{"id.$":"$.id"}}]},
+			"ResultSelector":{"failed.$":"$.FailedEntryCount"},"ResultPath":"$.announced","Next":"Missing"},
+		"Missing":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:getItem",
+			"Parameters":{"TableName":"NoSuchTable","Key":{"pk":{"S":"x"}}},
+			"Catch":[{"ErrorEquals":["DynamoDB.ResourceNotFoundException"],"ResultPath":"$.caught","Next":"Publish"}],"End":true},
+		"Publish":{"Type":"Task","Resource":"arn:aws:states:::sns:publish",
+			"Parameters":{"TopicArn":"arn:aws:sns:eu-west-1:123456789012:alerts","Message":"m"},
+			"Catch":[{"ErrorEquals":["SNS.SdkClientException"],"ResultPath":"$.unconfigured","Next":"Done"}],"End":true},
+		"Done":{"Type":"Pass","End":true}}}`
+	d, diags := asl.Check([]byte(def), asl.ValidateOptions{})
+	if len(diags) > 0 {
+		t.Fatalf("definition: %v", diags)
+	}
+	m, err := engine.Compile(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := local.Run(ctx, m, `{"id":"o-7","total":42}`, local.Options{Fallback: router, Fast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != engine.StatusSucceeded {
+		t.Fatalf("status %s: %s: %s", res.Status, res.Error, res.Cause)
+	}
+	out := res.Output.(*value.Object)
+	for path, want := range map[string]string{
+		"loaded": `{"total":"42"}`, "notified": `{"sent":200}`, "announced": `{"failed":0}`,
+	} {
+		if got, _ := out.Get(path); value.String(got) != want {
+			t.Errorf("%s = %s, want %s", path, value.String(got), want)
+		}
+	}
+	caught, _ := out.Get("caught")
+	if c := value.String(caught); !strings.Contains(c, `"Error":"DynamoDB.ResourceNotFoundException"`) ||
+		!strings.Contains(c, "(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ResourceNotFoundException;") {
+		t.Errorf("caught %s", c)
+	}
+	unconf, _ := out.Get("unconfigured")
+	if c := value.String(unconf); !strings.Contains(c, "no endpoint is configured for the service 'sns'") {
+		t.Errorf("unconfigured %s", c)
+	}
+	if got := fake.Queue(queue); len(got) != 1 || got[0] != `{"order":"o-7","total":"42"}` {
+		t.Errorf("queue holds %q", got)
+	}
+}
+
+// TestRouterWaitForTaskToken: the Router sends a .waitForTaskToken
+// resource to its base integration, and the token in the Parameters
+// reaches the queue.
+func TestRouterWaitForTaskToken(t *testing.T) {
+	fake := awsservice.NewFake(t)
+	router, err := integration.New(&integration.Config{Region: "eu-west-1", AWS: &awsservice.Config{
+		Credentials: awsservice.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
+		Endpoints:   map[string]string{"sqs": fake.URL()},
+	}}, integration.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue := "http://queue.local/123456789012/orders"
+	_, err = router.Invoke(context.Background(), &engine.TaskRequest{
+		Resource: awsservice.ResourceSQSSendMessage + ".waitForTaskToken", Pattern: "waitForTaskToken", Token: "AQB-token",
+		Input: value.MustParse(`{"QueueUrl":"` + queue + `","MessageBody":{"TaskToken":"AQB-token"}}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.Queue(queue); len(got) != 1 || got[0] != `{"TaskToken":"AQB-token"}` {
+		t.Errorf("queue holds %q", got)
+	}
+	// Without an "aws" section the resources stay unrecognised.
+	plain, err := integration.New(&integration.Config{}, integration.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := plain.Lookup(awsservice.ResourceDynamoDBPutItem); ok {
+		t.Error("a Router without an aws section handles dynamodb:putItem")
+	}
+}
