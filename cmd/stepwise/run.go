@@ -11,6 +11,7 @@ import (
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/integration"
+	"github.com/stepwise-run/stepwise/integration/mock"
 	"github.com/stepwise-run/stepwise/local"
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -22,6 +23,8 @@ func newRunCommand() *cobra.Command {
 		tasks            []string
 		name             string
 		config           string
+		mockConfig       string
+		testCase         string
 	)
 	cmd := &cobra.Command{
 		Use:   "run DEFINITION.json",
@@ -84,6 +87,14 @@ aborted, 2 for bad arguments or an invalid definition.`,
 				return &exitError{exitUsage, err}
 			}
 			opts.Fallback = router
+			if mockConfig != "" {
+				mc, err := mock.Load(mockConfig)
+				if err != nil {
+					return &exitError{exitUsage, err}
+				}
+				opts.Fallback = mock.Wrap(mc, router)
+				opts.Meta.TestCase = testCase
+			}
 			opts.Meta.StateMachineName = name
 			res, err := local.Run(cmd.Context(), m, input, opts)
 			if err != nil {
@@ -104,6 +115,8 @@ aborted, 2 for bad arguments or an invalid definition.`,
 	cmd.Flags().StringArrayVar(&tasks, "task", nil, "NAME=COMMAND: run COMMAND for the Task state or resource NAME (repeatable)")
 	cmd.Flags().StringVar(&name, "name", "local", "state machine name used in ARNs and the context object")
 	cmd.Flags().StringVar(&config, "config", "", "integration config file (HTTP connections, Lambda endpoints); see package integration")
+	cmd.Flags().StringVar(&mockConfig, "mock-config", os.Getenv("SFN_MOCK_CONFIG"), "AWS Step Functions Local mock configuration (default $SFN_MOCK_CONFIG)")
+	cmd.Flags().StringVar(&testCase, "test-case", "", "mock test case to run under (with --mock-config); --name must match the mock's state machine name")
 	return cmd
 }
 

@@ -13,7 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stepwise-run/stepwise/api"
+	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/integration"
+	"github.com/stepwise-run/stepwise/integration/mock"
 	"github.com/stepwise-run/stepwise/runner"
 	"github.com/stepwise-run/stepwise/service"
 	"github.com/stepwise-run/stepwise/service/callbacks"
@@ -29,6 +31,13 @@ type serveOptions struct {
 	// integrations is the path of an integration configuration file
 	// (package integration); "" means the defaults.
 	integrations string
+	// mockConfig is an AWS Step Functions Local mock configuration file
+	// (package integration/mock); "" means none (SFN_MOCK_CONFIG is read
+	// when the flag is not given).
+	mockConfig string
+	// skipTime makes Wait states, retry back-offs and timeouts complete at
+	// once (virtual time), for test suites.
+	skipTime bool
 	// shutdownTimeout bounds how long in-flight requests may take to
 	// finish after a stop signal.
 	shutdownTimeout time.Duration
@@ -62,6 +71,9 @@ Running executions resume on the next start.`,
 	f.StringVar(&opts.region, "region", "us-east-1", "region in the ARNs the server forms")
 	f.StringVar(&opts.account, "account", "123456789012", "account id in the ARNs the server forms")
 	f.StringVar(&opts.integrations, "integrations", "", "integration configuration file (HTTP connections, Lambda functions)")
+	f.StringVar(&opts.mockConfig, "mock-config", os.Getenv("SFN_MOCK_CONFIG"),
+		"AWS Step Functions Local mock configuration; start executions with STATE_MACHINE_ARN#TestCase (default $SFN_MOCK_CONFIG)")
+	f.BoolVar(&opts.skipTime, "skip-time", false, "virtual time: Wait states, retry back-offs and timeouts complete at once; histories show real-run times")
 	return cmd
 }
 
@@ -72,9 +84,19 @@ func serve(ctx context.Context, opts serveOptions, log *slog.Logger, ready func(
 	if err := checkDataDir(opts.data); err != nil {
 		return err
 	}
-	tasks, err := taskRouter(opts)
+	router, err := taskRouter(opts)
 	if err != nil {
 		return err
+	}
+	var tasks interface {
+		Invoke(context.Context, *engine.TaskRequest) (any, error)
+	} = router
+	if opts.mockConfig != "" {
+		mc, err := mock.Load(opts.mockConfig)
+		if err != nil {
+			return err
+		}
+		tasks = mock.Wrap(mc, router)
 	}
 	ln, err := net.Listen("tcp", opts.listen)
 	if err != nil {
@@ -95,7 +117,7 @@ func serve(ctx context.Context, opts serveOptions, log *slog.Logger, ready func(
 			err = fmt.Errorf("close store: %w", cerr)
 		}
 	}()
-	rt, err := runner.New(runner.Config{Store: st, Logger: log, Tasks: tasks})
+	rt, err := runner.New(runner.Config{Store: st, Logger: log, Tasks: tasks, SkipTime: opts.skipTime})
 	if err != nil {
 		return fmt.Errorf("runtime: %w", err)
 	}
