@@ -5,6 +5,20 @@
 // service (ElasticMQ, DynamoDB Local, LocalStack, or AWS itself), signed
 // with Signature Version 4 using the configured credentials.
 //
+// Configuration is the "aws" section of the integration configuration
+// file (see Config); credentials may name environment variables:
+//
+//	"aws": {
+//	  "region": "us-east-1",
+//	  "credentials": {"accessKeyId": "${AWS_ACCESS_KEY_ID}", "secretAccessKey": "${AWS_SECRET_ACCESS_KEY}"},
+//	  "endpoints": {"sqs": "http://127.0.0.1:9324", "dynamodb": "http://127.0.0.1:8000",
+//	                "eventbridge": "http://127.0.0.1:4566", "sns": "http://127.0.0.1:4566",
+//	                "sfn": "http://127.0.0.1:8083"}
+//	}
+//
+// Endpoint keys are the aws-sdk service names (Services): eventbridge for
+// events:putEvents, sfn for Step Functions.
+//
 // Resources:
 //
 //	arn:aws:states:::sqs:sendMessage            SQS SendMessage (JSON protocol)

@@ -101,6 +101,9 @@ func (f *fakeAWS) verify(r *http.Request, body []byte) (service string, err erro
 		return "", fmt.Errorf("credential %q: wrong key or region", fields["Credential"])
 	}
 	service = scope[3]
+	if tok := r.Header.Get("X-Amz-Security-Token"); tok != testCreds.SessionToken {
+		return "", fmt.Errorf("session token %q", tok)
+	}
 	at, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
 	if err != nil {
 		return "", fmt.Errorf("X-Amz-Date: %v", err)
@@ -122,7 +125,7 @@ func (f *fakeAWS) verify(r *http.Request, body []byte) (service string, err erro
 	if got := re.Header.Get("Authorization"); got != auth {
 		return "", fmt.Errorf("signature mismatch:\n got  %s\n want %s", auth, got)
 	}
-	for _, must := range []string{"host", "x-amz-date", "content-type"} {
+	for _, must := range []string{"host", "x-amz-date", "content-type", "x-amz-security-token"} {
 		if !strings.Contains(";"+fields["SignedHeaders"]+";", ";"+must+";") {
 			return "", fmt.Errorf("%s is not signed", must)
 		}

@@ -24,7 +24,7 @@ func TestWorkflow(t *testing.T) {
 	cfg, err := integration.ParseConfig([]byte(`{
 		"region": "eu-west-1",
 		"aws": {
-			"credentials": {"accessKeyId": "${STEPWISE_TEST_AWS_KEY}", "secretAccessKey": "${STEPWISE_TEST_AWS_SECRET}"},
+			"credentials": {"accessKeyId": "${STEPWISE_TEST_AWS_KEY}", "secretAccessKey": "${STEPWISE_TEST_AWS_SECRET}", "sessionToken": "session-token"},
 			"endpoints": {"sqs": "` + fake.URL() + `", "dynamodb": "` + fake.URL() + `", "eventbridge": "` + fake.URL() + `/"}
 		}
 	}`))
@@ -101,7 +101,7 @@ func TestWorkflow(t *testing.T) {
 func TestRouterWaitForTaskToken(t *testing.T) {
 	fake := awsservice.NewFake(t)
 	router, err := integration.New(&integration.Config{Region: "eu-west-1", AWS: &awsservice.Config{
-		Credentials: awsservice.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
+		Credentials: awsservice.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", SessionToken: "session-token"},
 		Endpoints:   map[string]string{"sqs": fake.URL()},
 	}}, integration.Options{})
 	if err != nil {
