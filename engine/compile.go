@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/stepwise-run/stepwise/asl"
@@ -93,6 +94,10 @@ type CompileError struct {
 func (e *CompileError) Error() string { return fmt.Sprintf("%s: %v", e.Location, e.Err) }
 func (e *CompileError) Unwrap() error { return e.Err }
 
+// wholeStates finds "$states" used as a whole (not "$states.input" …),
+// which needs the context object too.
+var wholeStates = regexp.MustCompile(`\$states([^.\w]|$)`)
+
 // Compile compiles a parsed definition.
 func Compile(def *asl.Definition) (*Machine, error) {
 	m := &Machine{Definition: def, graphs: map[string]*graph{}}
@@ -138,7 +143,7 @@ func (m *Machine) compileState(s *asl.State, inherited string) (*node, error) {
 	n := &node{s: s, lang: asl.EffectiveLanguage(s, inherited)}
 	raw := value.String(s.Raw)
 	n.needsContext = strings.Contains(raw, "$$") || s.Type == asl.TypeMap ||
-		(n.lang == asl.JSONata && strings.Contains(raw, "context"))
+		(n.lang == asl.JSONata && (strings.Contains(raw, "context") || wholeStates.MatchString(raw)))
 	c := stateCompiler{n: n, loc: s.Location}
 
 	n.inputPath = c.optPath(s.InputPath, "InputPath")

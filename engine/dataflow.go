@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"time"
 
 	"github.com/stepwise-run/stepwise/asl/failure"
@@ -37,13 +38,17 @@ func (r *run) contextObject(f *Frame, extra func(*value.Object)) *value.Object {
 	c.Set("Execution", exec)
 	c.Set("StateMachine", sm)
 	c.Set("State", st)
-	if f.taskToken != "" {
+	// AWS offers $$.Task.Token only to tasks that wait for it.
+	if f.taskToken != "" && strings.HasSuffix(f.node.s.Resource, ".waitForTaskToken") {
 		t := value.NewObject(1)
 		t.Set("Token", f.taskToken)
 		c.Set("Task", t)
 	}
 	if extra != nil {
 		extra(c)
+	}
+	if x.Context != nil {
+		return x.Context(c)
 	}
 	return c
 }
@@ -162,6 +167,9 @@ func (r *run) setVars(f *Frame, v any) (*value.Object, error) {
 	}
 	for k, e := range obj.All() {
 		f.vars.Set(k, e)
+	}
+	if r.x.Inspect != nil {
+		r.x.inspect("variables", f.vars.Vars())
 	}
 	if sum := r.variablesSize(); sum > maxVariablesSum {
 		return nil, failure.Errorf(failure.DataLimitExceeded,

@@ -67,6 +67,10 @@ type Execution struct {
 	// (TestState's mock): it returns the state's result, or an error, and
 	// ok=true; ok=false runs the state normally. Not part of the snapshot.
 	Mock func(stateName string) (result any, err *failure.Error, ok bool)
+	// Context, if set, may replace the context object the engine built
+	// ("$$", $states.context); TestState supplies the request's context.
+	// Not part of the snapshot.
+	Context func(built *value.Object) *value.Object
 
 	root        *Frame
 	nextEventID int64 // id of the next history event
@@ -78,6 +82,15 @@ type Execution struct {
 	// armed; the engine cancels it when the execution ends.
 	timeoutArmed bool
 	lastTime     time.Time // the time of the latest input
+}
+
+// Variables returns the execution's top-level variable scope (TestState
+// presets variables through it before the first state runs).
+func (x *Execution) Variables() *Scope {
+	if x.root == nil {
+		return nil
+	}
+	return x.root.vars
 }
 
 // StopTime is when the execution finished (zero while it runs).

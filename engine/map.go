@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/asl/failure"
@@ -42,6 +43,7 @@ func (r *run) runMap(f *Frame) error {
 		if eff, err = r.selectPath(f, n.inputPath, n.s.InputPath.Null, f.input, "InputPath"); err != nil {
 			return err
 		}
+		r.x.inspect("afterInputPath", eff)
 		items = eff
 		if n.itemsPath != nil {
 			if items, err = r.selectPath(f, n.itemsPath, false, eff, "ItemsPath"); err != nil {
@@ -52,15 +54,24 @@ func (r *run) runMap(f *Frame) error {
 			return err
 		}
 	}
-	r.x.inspect("maxConcurrency", float64(f.maxConc))
 	arr, ok := items.([]any)
 	if !ok {
-		name := failure.Runtime
 		if n.lang == asl.JSONata {
-			name = failure.QueryEvaluationError
+			return failure.Errorf(failure.QueryEvaluationError, "Map state input must be an array but was: %s", value.String(items))
 		}
-		return failure.Errorf(name, "Map state input must be an array but was: %s", value.String(items))
+		path := "$"
+		if n.itemsPath != nil {
+			path = strings.TrimPrefix(n.itemsPath.String(), "$") // AWS writes "$$.x" as "$.x"
+			if !strings.HasPrefix(path, "$") {
+				path = "$" + path
+			}
+		}
+		return failure.Errorf(failure.Runtime, "Reference path \"%s\" must point to array.", path)
 	}
+	if n.itemsPath != nil && n.lang != asl.JSONata {
+		r.x.inspect("afterItemsPath", items)
+	}
+	r.x.inspect("maxConcurrency", float64(f.maxConc))
 	r.emit(f, "MapStateStarted", func(e *history.Event) {
 		e.MapStateStarted = &history.MapStateStartedDetails{Length: len(arr)}
 	})
@@ -334,7 +345,11 @@ func (r *run) iterationInput(f *Frame, i int) (any, error) {
 	}
 	s := r.pscope(f, f.effective)
 	s.Context = r.contextObject(f, withItem)
-	return t.Apply(s)
+	out, err := t.Apply(s)
+	if err == nil {
+		r.x.inspect("afterItemSelector", out)
+	}
+	return out, err
 }
 
 // iterationDone records a finished iteration and starts the next ones.

@@ -136,9 +136,6 @@ func (m *Machine) StartWith(meta Meta, inputText string, now time.Time, prepare 
 		return nil, Result{}, fmt.Errorf("execution input: %w", err)
 	}
 	x := &Execution{Meta: meta, Input: input, InputText: inputText, Status: StatusRunning, nextEventID: 1, rng: meta.Seed}
-	if prepare != nil {
-		prepare(x)
-	}
 	r := &run{m: m, x: x, now: now, ctx: context.Background()}
 	r.res.Events = make([]history.Event, 0, 32)
 	x.lastTime = now
@@ -152,6 +149,9 @@ func (m *Machine) StartWith(meta Meta, inputText string, now time.Time, prepare 
 	x.root = r.newFrame(m.root, nil, NewScope(nil), 0)
 	x.root.index = -1
 	x.root.input, x.root.inputText = input, inputText
+	if prepare != nil {
+		prepare(x) // after the top-level frame exists, so it can preset variables
+	}
 	if t := m.Definition.TimeoutSeconds; t != nil && *t > 0 {
 		r.effect(Effect{Kind: EffectArmTimer, ID: executionTimeoutTimer, At: now.Add(time.Duration(*t) * time.Second)})
 		x.timeoutArmed = true

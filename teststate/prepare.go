@@ -24,6 +24,7 @@ type plan struct {
 	mock     *parsedMock
 	context  *value.Object // the request's context object, if any
 	self     string        // the stub standing for the state itself, if it is its own target
+	vars     *value.Object // variables to preset, if any
 }
 
 // parsedMock is a request's mock with its result parsed.
@@ -76,8 +77,7 @@ func prepare(req *Request) (*plan, error) {
 			return nil, err
 		}
 		if vars.Len() > 0 {
-			// The engine has no way yet to seed the top-level scope.
-			return nil, errorf(CodeValidation, "variables are not supported by this server yet")
+			p.vars = vars
 		}
 	}
 	p.build(req)

@@ -69,6 +69,12 @@ func Run(ctx context.Context, req *Request, opts Options) (*Response, error) {
 	col := newCollector(p, req)
 	x, res, err := m.StartWith(meta, p.input, now, func(x *engine.Execution) {
 		x.Inspect = col.inspect
+		x.Context = func(built *value.Object) *value.Object { return testContext(p.context, built) }
+		if p.vars != nil {
+			for k, v := range p.vars.All() {
+				x.Variables().Set(k, v)
+			}
+		}
 		if p.mock != nil {
 			x.Mock = col.mocked
 		}
