@@ -344,3 +344,22 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSQSSendMessage measures one signed sqs:sendMessage round trip
+// over loopback, Parameters to shaped result.
+func BenchmarkSQSSendMessage(b *testing.B) {
+	f := newFakeServer()
+	defer f.srv.Close()
+	h, err := New(f.config(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := &engine.TaskRequest{Resource: ResourceSQSSendMessage,
+		Input: value.MustParse(`{"QueueUrl":"http://queue.local/123456789012/orders","MessageBody":{"order":7}}`)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := h.Invoke(context.Background(), t); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
