@@ -255,11 +255,11 @@ func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*s
 	}
 	rec.Version = 1
 	rec.Status = string(x.Status)
+	if x.Done() {
+		r.ended(&b.Executions[0].Execution) // before committed: observers see the parent notified
+	}
 	r.committed(rec.ARN, rec.Status)
 	r.afterCommit(rec.ARN, res)
-	if x.Done() {
-		r.ended(&b.Executions[0].Execution)
-	}
 	return rec, nil
 }
 
@@ -411,11 +411,11 @@ func (r *Runner) process(arn string, inputs []pending) {
 		return
 	}
 	finish(nil)
+	if x.Done() {
+		r.ended(&b.Executions[0].Execution) // before committed: observers see the parent notified
+	}
 	r.committed(arn, string(x.Status))
 	r.afterCommit(arn, all)
-	if x.Done() {
-		r.ended(&b.Executions[0].Execution)
-	}
 }
 
 func (r *Runner) committed(arn, status string) {
