@@ -47,6 +47,21 @@
 // proxy); with no endpoint an unknown function fails with
 // Lambda.ResourceNotFoundException.
 //
+// An "aws" section turns on the AWS service integrations (package
+// awsservice: sqs:sendMessage, sns:publish, dynamodb:*Item, events:putEvents
+// and aws-sdk:SERVICE:ACTION for JSON-protocol services), sent to an
+// endpoint per service and signed with SigV4:
+//
+//	"aws": {
+//	  "credentials": {"accessKeyId": "${AWS_ACCESS_KEY_ID}", "secretAccessKey": "${AWS_SECRET_ACCESS_KEY}"},
+//	  "endpoints": {"sqs": "http://127.0.0.1:9324", "dynamodb": "http://127.0.0.1:8000"}
+//	}
+//
+// A service without an endpoint fails its tasks with <Service>.SdkClientException
+// naming the configuration key to set. Nested executions
+// (states:startExecution) and mocks (package mock, --mock-config) need no
+// configuration here.
+//
 // # Wiring a runtime
 //
 // A Router has the Invoke method of both local.Handler and
