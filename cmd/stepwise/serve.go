@@ -16,6 +16,7 @@ import (
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/integration"
 	"github.com/stepwise-run/stepwise/integration/mock"
+	"github.com/stepwise-run/stepwise/integration/nested"
 	"github.com/stepwise-run/stepwise/runner"
 	"github.com/stepwise-run/stepwise/service"
 	"github.com/stepwise-run/stepwise/service/callbacks"
@@ -88,6 +89,9 @@ func serve(ctx context.Context, opts serveOptions, log *slog.Logger, ready func(
 	if err != nil {
 		return err
 	}
+	// Nested executions start children through the service, built below.
+	children := nested.New()
+	children.Register(router)
 	var tasks interface {
 		Invoke(context.Context, *engine.TaskRequest) (any, error)
 	} = router
@@ -135,6 +139,7 @@ func serve(ctx context.Context, opts serveOptions, log *slog.Logger, ready func(
 	if err != nil {
 		return err
 	}
+	children.Bind(svc)
 	h, err := api.New(api.Config{Service: svc, Logger: log})
 	if err != nil {
 		return err
