@@ -260,7 +260,8 @@ func (c *collector) inspection(details *ErrorDetails) *InspectionData {
 		d.ToleratedFailureCount = &n
 	}
 	if v, ok := c.stages["toleratedFailurePercentage"].(float64); ok {
-		d.ToleratedFailurePercentage = &v
+		f := Float(v)
+		d.ToleratedFailurePercentage = &f
 	}
 	return d
 }

@@ -1,5 +1,10 @@
 package teststate
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Inspection levels of a request.
 const (
 	LevelInfo  = "INFO"
@@ -84,7 +89,7 @@ type InspectionData struct {
 	AfterItemsPointer          string        `json:"afterItemsPointer,omitempty"`
 	MaxConcurrency             *int          `json:"maxConcurrency,omitempty"`
 	ToleratedFailureCount      *int          `json:"toleratedFailureCount,omitempty"`
-	ToleratedFailurePercentage *float64      `json:"toleratedFailurePercentage,omitempty"`
+	ToleratedFailurePercentage *Float        `json:"toleratedFailurePercentage,omitempty"`
 	ErrorDetails               *ErrorDetails `json:"errorDetails,omitempty"`
 	Request                    *HTTPRequest  `json:"request,omitempty"`
 	Response                   *HTTPResponse `json:"response,omitempty"`
@@ -113,4 +118,17 @@ type HTTPResponse struct {
 	StatusMessage string `json:"statusMessage,omitempty"`
 	Headers       string `json:"headers,omitempty"`
 	Body          string `json:"body,omitempty"`
+}
+
+// Float is a number AWS types as a float: it is written with a decimal
+// point even when whole ("1.0"), as AWS's responses show it.
+type Float float64
+
+// MarshalJSON writes f with a decimal point.
+func (f Float) MarshalJSON() ([]byte, error) {
+	s := strconv.FormatFloat(float64(f), 'f', -1, 64)
+	if !strings.ContainsAny(s, ".eE") {
+		s += ".0"
+	}
+	return []byte(s), nil
 }
