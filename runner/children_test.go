@@ -1,0 +1,148 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/value"
+)
+
+func TestChildOutcome(t *testing.T) {
+	start := time.UnixMilli(1700000000123).UTC()
+	stop := start.Add(2 * time.Second)
+	base := store.Execution{ARN: "arn:aws:states:us-east-1:123456789012:execution:c:x", StateMachineARN: smARN, Name: "x",
+		Input: []byte(`{"a":1}`), StartDate: start, StopDate: stop}
+	ok := base
+	ok.Status, ok.Output = store.StatusSucceeded, []byte(`{"b":2}`)
+	failed := base
+	failed.Status, failed.Error, failed.Cause = store.StatusFailed, "Boom", "bad"
+	aborted := base
+	aborted.Status, aborted.VersionARN = store.StatusAborted, smARN+":3"
+	for _, tc := range []struct {
+		name    string
+		pattern string
+		x       store.Execution
+		kind    engine.InputKind
+		want    string
+	}{
+		{"sync succeeded", "sync", ok, engine.InputTaskSucceeded,
+			`{"ExecutionArn":"` + base.ARN + `","Input":"{\"a\":1}","InputDetails":{"Included":true},"Name":"x","Output":"{\"b\":2}",` +
+				`"OutputDetails":{"Included":true},"RedriveCount":0,"RedriveStatus":"NOT_REDRIVABLE",` +
+				`"RedriveStatusReason":"Execution is SUCCEEDED and cannot be redriven","StartDate":1700000000123,` +
+				`"StateMachineArn":"` + smARN + `","Status":"SUCCEEDED","StopDate":1700000002123}`},
+		{"sync:2 succeeded", "sync:2", ok, engine.InputTaskSucceeded,
+			`{"ExecutionArn":"` + base.ARN + `","Input":{"a":1},"InputDetails":{"Included":true},"Name":"x","Output":{"b":2},` +
+				`"OutputDetails":{"Included":true},"RedriveCount":0,"RedriveStatus":"NOT_REDRIVABLE",` +
+				`"RedriveStatusReason":"Execution is SUCCEEDED and cannot be redriven","StartDate":1700000000123,` +
+				`"StateMachineArn":"` + smARN + `","Status":"SUCCEEDED","StopDate":1700000002123}`},
+		{"sync failed", "sync", failed, engine.InputTaskFailed,
+			`{"Cause":"bad","Error":"Boom","ExecutionArn":"` + base.ARN + `","Input":"{\"a\":1}","InputDetails":{"Included":true},"Name":"x",` +
+				`"OutputDetails":{"Included":true},"RedriveCount":0,"RedriveStatus":"REDRIVABLE","StartDate":1700000000123,` +
+				`"StateMachineArn":"` + smARN + `","Status":"FAILED","StopDate":1700000002123}`},
+		{"sync:2 aborted through a version", "sync:2", aborted, engine.InputTaskFailed,
+			`{"ExecutionArn":"` + base.ARN + `","Input":{"a":1},"InputDetails":{"Included":true},"Name":"x",` +
+				`"OutputDetails":{"Included":true},"RedriveCount":0,"RedriveStatus":"REDRIVABLE","StartDate":1700000000123,` +
+				`"StateMachineArn":"` + smARN + `","StateMachineVersionArn":"` + smARN + `:3","Status":"ABORTED","StopDate":1700000002123}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := childOutcome(tc.pattern, &tc.x)
+			if in.Kind != tc.kind {
+				t.Fatalf("kind %v, want %v", in.Kind, tc.kind)
+			}
+			got := in.Cause
+			if in.Kind == engine.InputTaskSucceeded {
+				got = value.String(in.Output)
+			} else if in.Error != "States.TaskFailed" {
+				t.Fatalf("error %q", in.Error)
+			}
+			if got != tc.want {
+				t.Fatalf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRetriedStartAdoptsChild: a start repeated after a crash finds the
+// child already created (here without a link) and links it, so the parent
+// task still completes; a start with other input links nothing.
+func TestRetriedStartAdoptsChild(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	defer s.Close()
+	w := newWaiter()
+	tokens := make(chan string, 8)
+	tasks := taskFunc(func(ctx context.Context, req *engine.TaskRequest) (any, error) {
+		tokens <- req.Token
+		return "sent", nil
+	})
+	r := newRunner(t, Config{Store: s, OnCommit: w.onCommit, Tasks: tasks})
+	defer r.Close()
+	ctx := context.Background()
+	parkDef := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+		"Parameters":{"t.$":"$$.Task.Token"},"End":true}}}`
+	next := func() string {
+		select {
+		case tok := <-tokens:
+			return tok
+		case <-time.After(20 * time.Second):
+			t.Fatal("no task")
+			return ""
+		}
+	}
+	parent := params("parent", parkDef, `{}`)
+	if _, err := r.StartExecution(ctx, parent); err != nil {
+		t.Fatal(err)
+	}
+	ptok := next()
+	child := params("child", parkDef, `{"c":1}`)
+	if _, err := r.StartExecution(ctx, child); err != nil {
+		t.Fatal(err)
+	}
+	ctok := next()
+	link := WithParentTask(ctx, &engine.TaskRequest{Pattern: "sync", Token: ptok, ExecutionARN: parent.ExecutionARN})
+	other := *child
+	other.Input = `{"c":2}`
+	if _, err := r.StartExecution(link, &other); !errors.Is(err, store.ErrAlreadyExists) {
+		t.Fatalf("other input: %v", err)
+	}
+	if _, ok := r.links.take(child.ExecutionARN); ok {
+		t.Fatal("a start with other input linked the execution")
+	}
+	if _, err := r.StartExecution(link, child); !errors.Is(err, store.ErrAlreadyExists) {
+		t.Fatalf("repeated start: %v", err)
+	}
+	if err := r.SendTaskSuccess(ctx, ctok, `{"out":1}`); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.wait(t, child.ExecutionARN); st != store.StatusSucceeded {
+		t.Fatalf("child %s", st)
+	}
+	if st := w.wait(t, parent.ExecutionARN); st != store.StatusSucceeded {
+		t.Fatalf("parent %s", st)
+	}
+	x, err := s.GetExecution(ctx, parent.ExecutionARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(x.Output), `"Output":"{\"out\":1}"`) || !strings.Contains(string(x.Output), child.ExecutionARN) {
+		t.Fatalf("parent output %s", x.Output)
+	}
+}
+
+// TestExpressChildCannotBeLinked: .sync waits only for Standard children.
+func TestExpressChildCannotBeLinked(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	defer s.Close()
+	r := newRunner(t, Config{Store: s})
+	defer r.Close()
+	p := params("x", `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`, `{}`)
+	p.Type = store.TypeExpress
+	ctx := WithParentTask(context.Background(), &engine.TaskRequest{Pattern: "sync", Token: "tok", ExecutionARN: "arn:parent"})
+	if _, err := r.StartExecution(ctx, p); err == nil || !strings.Contains(err.Error(), "Express") {
+		t.Fatalf("err %v", err)
+	}
+}
