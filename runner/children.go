@@ -138,7 +138,7 @@ func (r *Runner) ended(x *store.Execution) {
 		r.notifyParent(x, l)
 	}
 	for _, child := range r.links.children(x.ARN) {
-		r.stopChild(child)
+		r.stopChild(child, x.ARN)
 	}
 }
 
@@ -165,10 +165,14 @@ func (r *Runner) notifyParent(child *store.Execution, l parentLink) {
 	r.deliverToTask(l.Parent, l.Token, pending{in: in, row: row, done: done, ignored: ignored})
 }
 
-// stopChild stops a child whose parent ended.
-func (r *Runner) stopChild(child string) {
+// stopChild stops a child whose parent ended. (AWS stops the work of a
+// .sync task whose execution is aborted; the cause names the parent, as
+// AWS's does for the jobs it stops. The exact text AWS gives a nested
+// execution is not documented.)
+func (r *Runner) stopChild(child, parent string) {
+	cause := "The Task state in the execution [" + parent + "] which was waiting for this execution has ended."
 	r.goBackground(func() {
-		if _, err := r.StopExecution(r.ctx, child, "", ""); err != nil && r.ctx.Err() == nil {
+		if _, err := r.StopExecution(r.ctx, child, "", cause); err != nil && r.ctx.Err() == nil {
 			r.log.Error("stop child execution", "execution", child, "err", err)
 		}
 	})
@@ -281,7 +285,7 @@ func (r *Runner) recoverLink(ctx context.Context, row store.OutboxRow) error {
 	}
 	parent, err := r.store.GetExecution(ctx, l.Parent)
 	if err == nil && parent.Status != store.StatusRunning {
-		r.stopChild(child)
+		r.stopChild(child, l.Parent)
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err

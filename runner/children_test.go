@@ -146,3 +146,72 @@ func TestExpressChildCannotBeLinked(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// TestRecoveryStopsOrphans: a parent ended by a process that did not know
+// its link (here: a runner never started) leaves its .sync child running;
+// the next Start stops it.
+func TestRecoveryStopsOrphans(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	defer s.Close()
+	w := newWaiter()
+	tokens := make(chan string, 8)
+	tasks := taskFunc(func(ctx context.Context, req *engine.TaskRequest) (any, error) {
+		tokens <- req.Token
+		return "sent", nil
+	})
+	ctx := context.Background()
+	parkDef := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+		"Parameters":{"t.$":"$$.Task.Token"},"End":true}}}`
+	r := newRunner(t, Config{Store: s, OnCommit: w.onCommit, Tasks: tasks})
+	parent := params("parent", parkDef, `{}`)
+	if _, err := r.StartExecution(ctx, parent); err != nil {
+		t.Fatal(err)
+	}
+	ptok := <-tokens
+	child := params("child", parkDef, `{}`)
+	link := WithParentTask(ctx, &engine.TaskRequest{Pattern: "sync:2", Token: ptok, ExecutionARN: parent.ExecutionARN})
+	if _, err := r.StartExecution(link, child); err != nil {
+		t.Fatal(err)
+	}
+	<-tokens
+	r.Close()
+
+	// A runner that never ran Start knows no links.
+	r2, err := New(Config{Store: s, OnCommit: w.onCommit, Tasks: tasks})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r2.StopExecution(ctx, parent.ExecutionARN, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.wait(t, parent.ExecutionARN); st != store.StatusAborted {
+		t.Fatalf("parent %s", st)
+	}
+	r2.Close()
+	if x, err := s.GetExecution(ctx, child.ExecutionARN); err != nil || x.Status != store.StatusRunning {
+		t.Fatalf("child before recovery: %v %v", x, err)
+	}
+
+	r3 := newRunner(t, Config{Store: s, OnCommit: w.onCommit, Tasks: tasks})
+	if st := w.wait(t, child.ExecutionARN); st != store.StatusAborted {
+		t.Fatalf("child %s", st)
+	}
+	r3.Close() // waits for the link's clean-up
+	x, err := s.GetExecution(ctx, child.ExecutionARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(x.Cause, parent.ExecutionARN) {
+		t.Fatalf("child cause %q", x.Cause)
+	}
+	page, err := s.ListOutbox(ctx, &store.ListOutboxParams{ListParams: store.ListParams{Limit: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range page.Items {
+		if row.Kind == kindParent {
+			t.Fatalf("link row left: %s", row.ID)
+		}
+	}
+}

@@ -15,6 +15,16 @@
 // rows without one; after a restart they are offered again (delivery is at
 // least once and the engine ignores outcomes nobody waits for).
 //
+// # Child executions
+//
+// A Task state states:startExecution.sync (or .sync:2) starts its child
+// with a context from WithParentTask. The child's creation commit also
+// records an outbox row linking it to the parent's task token; when a
+// commit ends the child, the runner delivers its outcome to that token,
+// and the parent's commit that consumes it deletes the row. When a parent
+// ends, its linked children are stopped. Start rebuilds the links from
+// the outbox, so a restart loses none (see children.go).
+//
 // # Concurrency
 //
 // Each execution's inputs are processed one at a time, in arrival order, by

@@ -367,6 +367,9 @@ func TestStopParentStopsSyncChild(t *testing.T) {
 	if st := s.ends.wait(t, ca); st != store.StatusAborted {
 		t.Fatalf("child %s", st)
 	}
+	if cause := s.get(t, ca).Cause; !strings.Contains(cause, pa) {
+		t.Fatalf("child cause %q does not name the parent", cause)
+	}
 	if err := s.run.Close(); err != nil { // waits for the link's clean-up
 		t.Fatal(err)
 	}
