@@ -258,6 +258,19 @@ func (r *run) taskOutcome(f *Frame, in Input) {
 		})
 	}
 	timedOut := map[taskKind]string{kindActivity: "ActivityTimedOut", kindLambda: "LambdaFunctionTimedOut", kindService: "TaskTimedOut"}[res.kind]
+	// A worker's answer proves it took the task: if its start was not
+	// recorded (the server died between handing the task out and
+	// committing ActivityStarted), record it first.
+	if res.kind == kindActivity && !f.taskStarted && in.Token != "" &&
+		(in.Kind == InputTaskSucceeded || in.Kind == InputTaskFailed || in.Kind == InputTaskHeartbeat) {
+		f.taskStarted = true
+		r.emit(f, "ActivityStarted", func(e *history.Event) {
+			e.ActivityStarted = &history.ActivityStartedDetails{WorkerName: in.Worker}
+		})
+		if f.heartbeat > 0 && in.Kind == InputTaskHeartbeat {
+			r.armHeartbeat(f)
+		}
+	}
 	switch in.Kind {
 	case InputTaskStarted:
 		if !f.taskStarted {

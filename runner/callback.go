@@ -94,6 +94,9 @@ func (r *Runner) sendToken(ctx context.Context, token string, in engine.Input) e
 	}
 	in.Token = token
 	in.Now = r.now()
+	if t, err := r.store.GetActivityTask(ctx, token); err == nil {
+		in.Worker = t.WorkerName // for an ActivityStarted the crash kept from being recorded
+	}
 	done := make(chan error, 1)
 	var ignored bool
 	r.deliverToTask(arn, token, pending{in: in, done: done, ignored: &ignored})

@@ -119,6 +119,14 @@ func (t *linkTable) take(child string) (parentLink, bool) {
 	return l, true
 }
 
+// get returns child's link.
+func (t *linkTable) get(child string) (parentLink, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	l, ok := t.byChild[child]
+	return l, ok
+}
+
 // children returns the children linked to parent.
 func (t *linkTable) children(parent string) []string {
 	t.mu.Lock()
@@ -139,6 +147,24 @@ func (r *Runner) ended(x *store.Execution) {
 	}
 	for _, child := range r.links.children(x.ARN) {
 		r.stopChild(child, x.ARN)
+	}
+}
+
+// stopAbandoned stops the children of a running parent whose tasks no
+// longer wait for them: the task timed out, or its Parallel or Map branch
+// ended. The engine tells only by ignoring an input for a token nobody
+// waits for, so each link's token is probed with a heartbeat on x, the
+// parent's state just committed, which the caller discards afterwards.
+func (r *Runner) stopAbandoned(m *engine.Machine, x *engine.Execution, parent string) {
+	for _, child := range r.links.children(parent) {
+		l, ok := r.links.get(child)
+		if !ok {
+			continue
+		}
+		res, err := m.Step(x, engine.Input{Kind: engine.InputTaskHeartbeat, Token: l.Token, Now: r.now()})
+		if err == nil && res.Ignored {
+			r.stopChild(child, parent)
+		}
 	}
 }
 

@@ -423,6 +423,8 @@ func (r *Runner) process(arn string, inputs []pending) {
 	finish(nil)
 	if x.Done() {
 		r.ended(&b.Executions[0].Execution) // before committed: observers see the parent notified
+	} else {
+		_ = m // r.stopAbandoned(m, x, arn) // x is not used after this
 	}
 	r.committed(arn, string(x.Status))
 	r.afterCommit(arn, all)

@@ -3,6 +3,7 @@ package runner
 import (
 	"container/heap"
 	"context"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -37,10 +38,22 @@ type timerItem struct {
 
 type timerHeap []*timerItem
 
-func (h timerHeap) Len() int           { return len(h) }
-func (h timerHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
-func (h timerHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i]; h[i].pos = i; h[j].pos = j }
-func (h *timerHeap) Push(x any)        { it := x.(*timerItem); it.pos = len(*h); *h = append(*h, it) }
+func (h timerHeap) Len() int { return len(h) }
+
+// Less orders timers by due time, then by id: ids grow in arming order, so
+// timers due together fire in the order they were armed, as in package
+// local, and histories are reproducible.
+func (h timerHeap) Less(i, j int) bool {
+	if !h[i].at.Equal(h[j].at) {
+		return h[i].at.Before(h[j].at)
+	}
+	if h[i].key.arn != h[j].key.arn {
+		return h[i].key.arn < h[j].key.arn
+	}
+	return h[i].key.id < h[j].key.id
+}
+func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i]; h[i].pos = i; h[j].pos = j }
+func (h *timerHeap) Push(x any)   { it := x.(*timerItem); it.pos = len(*h); *h = append(*h, it) }
 func (h *timerHeap) Pop() any {
 	old := *h
 	it := old[len(old)-1]
@@ -113,21 +126,43 @@ func (q *timerQueue) run(ctx context.Context) {
 func (r *Runner) pollTimers(ctx context.Context) {
 	t := time.NewTicker(r.poll)
 	defer t.Stop()
+	first := true
 	for {
-		rows, err := r.store.ClaimDueTimers(ctx, &store.ClaimDueTimersParams{Now: r.now(), Limit: 512, ClaimFor: 30 * time.Second})
+		// ClaimFor is zero: a single node owns every timer, and a claim
+		// left by a process that died would hide its timer while later
+		// ones fire first. A timer delivered twice (by the heap and the
+		// poll) is ignored the second time by the engine.
+		rows, err := r.store.ClaimDueTimers(ctx, &store.ClaimDueTimersParams{Now: r.now(), Limit: 512, IgnoreClaims: first})
+		first = false
 		if err != nil && ctx.Err() == nil {
 			r.log.Error("claim due timers", "err", err)
 		}
+		type due struct {
+			arn string
+			id  int64
+			at  time.Time
+		}
+		list := make([]due, 0, len(rows))
 		for _, row := range rows {
 			id, err := strconv.ParseInt(string(row.Payload), 10, 64)
 			if err != nil {
 				r.log.Error("timer row", "row", row.ID, "err", err)
 				continue
 			}
-			r.fireTimer(row.ExecutionARN, id, row.DueAt)
+			list = append(list, due{row.ExecutionARN, id, row.DueAt})
 		}
-		if len(rows) == 512 {
-			continue // more are due
+		// Deliver in due order, ties in arming order (ids as numbers).
+		sort.Slice(list, func(i, j int) bool {
+			if !list[i].at.Equal(list[j].at) {
+				return list[i].at.Before(list[j].at)
+			}
+			if list[i].arn != list[j].arn {
+				return list[i].arn < list[j].arn
+			}
+			return list[i].id < list[j].id
+		})
+		for _, d := range list {
+			r.fireTimer(d.arn, d.id, d.at)
 		}
 		select {
 		case <-ctx.Done():

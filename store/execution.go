@@ -134,6 +134,11 @@ type ClaimDueTimersParams struct {
 	Limit int
 	// Shards, if not nil, keeps only timers of these shards.
 	Shards []int
+	// IgnoreClaims returns due timers even if an earlier call claimed them
+	// (and claims them afresh). A runtime that is the only owner of its
+	// timers sets it on its first poll after a start: claims left by a
+	// process that died must not hide its timers.
+	IgnoreClaims bool
 }
 
 // ListOutboxParams select a page of outbox rows that are not timers.

@@ -170,10 +170,14 @@ func (s *Store) ClaimDueTimers(ctx context.Context, p *store.ClaimDueTimersParam
 	var out []claimed
 	err = s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		out = nil
+		claimBound := now // rows claimed until after this are hidden
+		if p.IgnoreClaims {
+			claimBound = math.MaxInt64
+		}
 		rows, err := tx.Query(ctx, `UPDATE outbox SET claimed_until_ns = $1
-			WHERE seq IN (SELECT seq FROM outbox WHERE due_ns <> 0 AND due_ns <= $2 AND claimed_until_ns <= $2
+			WHERE seq IN (SELECT seq FROM outbox WHERE due_ns <> 0 AND due_ns <= $2 AND claimed_until_ns <= $6
 				AND ($3 OR shard = ANY($4)) ORDER BY due_ns, seq LIMIT $5 FOR UPDATE SKIP LOCKED)
-			RETURNING `+outboxColumns+`, seq`, now+int64(p.ClaimFor), now, all, shards, limit)
+			RETURNING `+outboxColumns+`, seq`, now+int64(p.ClaimFor), now, all, shards, limit, claimBound)
 		if err != nil {
 			return err
 		}

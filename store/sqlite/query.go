@@ -173,11 +173,15 @@ func (s *Store) ClaimDueTimers(ctx context.Context, p *store.ClaimDueTimersParam
 		return nil, fmt.Errorf("claim due timers: %w", err)
 	}
 	now := ns(p.Now)
+	claimBound := now // rows claimed until after this are hidden
+	if p.IgnoreClaims {
+		claimBound = math.MaxInt64
+	}
 	shards, shardArgs := shardFilter(p.Shards)
 	// Most polls find nothing due; asking the read pool first keeps them
 	// off the writer.
 	if due, err := s.anyRow(ctx, `SELECT 1 FROM outbox WHERE due_ns <> 0 AND due_ns <= ? AND claimed_until_ns <= ? AND `+shards+` LIMIT 1`,
-		append([]any{now, now}, shardArgs...)...); err != nil || !due {
+		append([]any{now, claimBound}, shardArgs...)...); err != nil || !due {
 		if err != nil {
 			return nil, fmt.Errorf("claim due timers: %w", err)
 		}
@@ -186,7 +190,7 @@ func (s *Store) ClaimDueTimers(ctx context.Context, p *store.ClaimDueTimersParam
 	var out []store.OutboxRow
 	err = s.write(ctx, func(w *wtx) error {
 		out = []store.OutboxRow{}
-		args := append([]any{now + int64(p.ClaimFor), now, now}, shardArgs...)
+		args := append([]any{now + int64(p.ClaimFor), now, claimBound}, shardArgs...)
 		rows, err := w.tx.QueryContext(w.ctx, `UPDATE outbox SET claimed_until_ns = ?
 			WHERE seq IN (SELECT seq FROM outbox WHERE due_ns <> 0 AND due_ns <= ? AND claimed_until_ns <= ? AND `+shards+`
 				ORDER BY due_ns, seq LIMIT ?)

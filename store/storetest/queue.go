@@ -73,6 +73,18 @@ var outboxTests = map[string]func(*testing.T, store.Store){
 		_, err = s.ClaimDueTimers(ctx(t), &store.ClaimDueTimersParams{Now: at(100), Limit: -1})
 		mustIs(t, err, store.ErrInvalidArgument, "negative limit")
 	},
+	"ClaimDueTimersIgnoringClaims": func(t *testing.T, s store.Store) {
+		mustNil(t, s.Commit(ctx(t), &store.Batch{OutboxInserts: []store.OutboxRow{outboxRow("t1", at(1)), outboxRow("t5", at(5))}}), "insert")
+		claim := func(now time.Time, ignore bool) []string {
+			t.Helper()
+			got, err := s.ClaimDueTimers(ctx(t), &store.ClaimDueTimersParams{Now: now, ClaimFor: time.Hour, IgnoreClaims: ignore})
+			mustNil(t, err, "claim")
+			return ids(got, outboxID)
+		}
+		mustEqual(t, claim(at(2), false), []string{"t1"}, "a dead process claims t1")
+		mustEqual(t, claim(at(6), false), []string{"t5"}, "the claim hides t1")
+		mustEqual(t, claim(at(6), true), []string{"t1", "t5"}, "a restarted owner sees both, in due order")
+	},
 	"ClaimDueTimersByShard": func(t *testing.T, s store.Store) {
 		for i := range 4 {
 			mustNil(t, s.Commit(ctx(t), &store.Batch{Shard: i, OutboxInserts: []store.OutboxRow{outboxRow(fmt.Sprintf("t%d", i), at(i))}}), "insert")
