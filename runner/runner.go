@@ -424,7 +424,7 @@ func (r *Runner) process(arn string, inputs []pending) {
 	if x.Done() {
 		r.ended(&b.Executions[0].Execution) // before committed: observers see the parent notified
 	} else {
-		_ = m // r.stopAbandoned(m, x, arn) // x is not used after this
+		r.stopAbandoned(m, x, arn) // x is not used after this
 	}
 	r.committed(arn, string(x.Status))
 	r.afterCommit(arn, all)

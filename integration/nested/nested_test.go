@@ -522,3 +522,44 @@ func TestInvokeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAbandonedChildIsStopped: when the .sync task stops waiting while the
+// parent runs on (its Parallel branch is cancelled by a failing sibling
+// and the parent catches the error), the child is stopped.
+func TestAbandonedChildIsStopped(t *testing.T) {
+	s := newServer(t)
+	child := s.machine(t, "child", parent(park, `{"t.$":"$$.Task.Token"}`))
+	p := s.machine(t, "parent", `{"StartAt":"Par","States":{"Par":{"Type":"Parallel","Next":"Done",
+		"Catch":[{"ErrorEquals":["States.ALL"],"Next":"After"}],"Branches":[
+		{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"`+nested.Resource+`.sync","Parameters":{"StateMachineArn":"`+child+`","Name":"kid"},"End":true}}},
+		{"StartAt":"Hold","States":{"Hold":{"Type":"Task","Resource":"`+park+`","Parameters":{"t.$":"$$.Task.Token"},"End":true}}}]},
+		"After":{"Type":"Task","Resource":"`+park+`","Parameters":{"t.$":"$$.Task.Token"},"Next":"Done"},
+		"Done":{"Type":"Succeed"}}}`)
+	pa := s.start(t, p, "p1", `{}`)
+	ca := prefix + "execution:child:kid"
+	var holdTok string
+	for range 2 {
+		if tok := s.parkedToken(t); !strings.Contains(tok, ".") {
+			t.Fatalf("token %q", tok)
+		} else if arn, _, _ := engine.ParseToken(tok); arn == pa {
+			holdTok = tok
+		}
+	}
+	ctx := context.Background()
+	if err := s.run.SendTaskFailure(ctx, holdTok, "Nope", "sibling failed"); err != nil {
+		t.Fatal(err)
+	}
+	afterTok := s.parkedToken(t) // the parent runs on, in After
+	if st := s.ends.wait(t, ca); st != store.StatusAborted {
+		t.Fatalf("child %s", st)
+	}
+	if x := s.get(t, pa); x.Status != store.StatusRunning {
+		t.Fatalf("parent %s", x.Status)
+	}
+	if err := s.run.SendTaskSuccess(ctx, afterTok, `{}`); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.ends.wait(t, pa); st != store.StatusSucceeded {
+		t.Fatalf("parent %s", st)
+	}
+}
