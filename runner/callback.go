@@ -99,7 +99,11 @@ func (r *Runner) sendToken(ctx context.Context, token string, in engine.Input) e
 	}
 	done := make(chan error, 1)
 	var ignored bool
-	r.deliverToTask(arn, token, pending{in: in, done: done, ignored: &ignored})
+	// Not held behind the task's call (deliverToTask): a handler whose call
+	// waits for a worker that answers first (Lambda .waitForTaskToken)
+	// would wait for itself. The engine takes an answer before the
+	// submission.
+	r.deliver(arn, pending{in: in, done: done, ignored: &ignored})
 	select {
 	case err := <-done:
 		if err != nil {

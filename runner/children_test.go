@@ -215,3 +215,29 @@ func TestRecoveryStopsOrphans(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerDuringCall: a worker may answer a .waitForTaskToken task
+// before the call that handed it the token returns (a Lambda function
+// calling SendTaskSuccess); the answer must not wait for that call.
+func TestAnswerDuringCall(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	defer s.Close()
+	w := newWaiter()
+	var r *Runner
+	tasks := taskFunc(func(ctx context.Context, req *engine.TaskRequest) (any, error) {
+		if err := r.SendTaskSuccess(ctx, req.Token, `{"early":true}`); err != nil {
+			return nil, err
+		}
+		return "sent", nil
+	})
+	r = newRunner(t, Config{Store: s, OnCommit: w.onCommit, Tasks: tasks})
+	defer r.Close()
+	p := params("cb", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+		"Parameters":{"t.$":"$$.Task.Token"},"End":true}}}`, `{}`)
+	if _, err := r.StartExecution(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.wait(t, p.ExecutionARN); st != store.StatusSucceeded {
+		t.Fatalf("status %s", st)
+	}
+}
