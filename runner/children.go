@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/store"
@@ -20,9 +19,12 @@ import (
 // when the child ends:
 //
 //   - The child's creation commit also inserts an outbox row of kind
-//     "parent" (id CHILD#parent#0, execution CHILD) whose payload names the
-//     parent execution, its task token and the pattern. Creation and link
-//     are one transaction: a child never exists without its link.
+//     "parent" (id CHILD#parent#N, N a hash of the token; execution
+//     CHILD) whose payload names the parent execution, its task token and
+//     the pattern. Creation and link are one transaction: a child never
+//     exists without its link. A start repeated with the same name and
+//     input (after a crash, or by another parent) links the existing
+//     child to its task with a row of its own.
 //   - The runner keeps an index of the links it knows (child → link,
 //     parent → children). Start rebuilds it from the outbox, so it
 //     survives restarts.
@@ -69,80 +71,11 @@ func parentFrom(ctx context.Context) (parentLink, bool) {
 	return l, ok && l.Parent != "" && l.Token != ""
 }
 
-// linkRow is the outbox row that links child to its parent task.
-func linkRow(child string, l parentLink) store.OutboxRow {
-	b, _ := json.Marshal(l)
-	return store.OutboxRow{ID: rowID(child, kindParent, 0), ExecutionARN: child, Kind: kindParent, Payload: b}
-}
-
-// linkTable indexes the links the runner knows.
-type linkTable struct {
-	mu       sync.Mutex
-	byChild  map[string]parentLink
-	byParent map[string]map[string]bool
-}
-
-func newLinkTable() *linkTable {
-	return &linkTable{byChild: map[string]parentLink{}, byParent: map[string]map[string]bool{}}
-}
-
-// add records a link; it reports false if child already had one.
-func (t *linkTable) add(child string, l parentLink) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, ok := t.byChild[child]; ok {
-		return false
-	}
-	t.byChild[child] = l
-	if t.byParent[l.Parent] == nil {
-		t.byParent[l.Parent] = map[string]bool{}
-	}
-	t.byParent[l.Parent][child] = true
-	return true
-}
-
-// take removes and returns child's link.
-func (t *linkTable) take(child string) (parentLink, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	l, ok := t.byChild[child]
-	if !ok {
-		return parentLink{}, false
-	}
-	delete(t.byChild, child)
-	if set := t.byParent[l.Parent]; set != nil {
-		delete(set, child)
-		if len(set) == 0 {
-			delete(t.byParent, l.Parent)
-		}
-	}
-	return l, true
-}
-
-// get returns child's link.
-func (t *linkTable) get(child string) (parentLink, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	l, ok := t.byChild[child]
-	return l, ok
-}
-
-// children returns the children linked to parent.
-func (t *linkTable) children(parent string) []string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	out := make([]string, 0, len(t.byParent[parent]))
-	for c := range t.byParent[parent] {
-		out = append(out, c)
-	}
-	return out
-}
-
 // ended is called after a commit that ended an execution: it completes the
-// parent task the execution is linked to and stops the children linked to
+// parent tasks the execution is linked to and stops the children linked to
 // it.
 func (r *Runner) ended(x *store.Execution) {
-	if l, ok := r.links.take(x.ARN); ok {
+	for _, l := range r.links.takeAll(x.ARN) {
 		r.notifyParent(x, l)
 	}
 	for _, child := range r.links.children(x.ARN) {
@@ -157,13 +90,12 @@ func (r *Runner) ended(x *store.Execution) {
 // parent's state just committed, which the caller discards afterwards.
 func (r *Runner) stopAbandoned(m *engine.Machine, x *engine.Execution, parent string) {
 	for _, child := range r.links.children(parent) {
-		l, ok := r.links.get(child)
-		if !ok {
-			continue
-		}
-		res, err := m.Step(x, engine.Input{Kind: engine.InputTaskHeartbeat, Token: l.Token, Now: r.now()})
-		if err == nil && res.Ignored {
-			r.stopChild(child, parent)
+		for _, token := range r.links.tokens(child, parent) {
+			res, err := m.Step(x, engine.Input{Kind: engine.InputTaskHeartbeat, Token: token, Now: r.now()})
+			if err == nil && res.Ignored {
+				r.stopChild(child, parent)
+				break
+			}
 		}
 	}
 }
@@ -174,7 +106,7 @@ func (r *Runner) stopAbandoned(m *engine.Machine, x *engine.Execution, parent st
 func (r *Runner) notifyParent(child *store.Execution, l parentLink) {
 	in := childOutcome(l.Pattern, child)
 	in.Token = l.Token
-	row := rowID(child.ARN, kindParent, 0)
+	row := linkRowID(child.ARN, l.Token)
 	done := make(chan error, 1)
 	ignored := new(bool)
 	if !r.goBackground(func() {
@@ -270,11 +202,11 @@ func (r *Runner) adopt(ctx context.Context, p startKey, l parentLink) error {
 		return nil // a different execution: the service reports the name as taken
 	}
 	if !r.links.add(x.ARN, l) {
-		return nil // already linked
+		return nil // already linked to this task
 	}
 	err = r.store.Commit(ctx, &store.Batch{OutboxInserts: []store.OutboxRow{linkRow(x.ARN, l)}})
 	if err != nil && !errors.Is(err, store.ErrAlreadyExists) {
-		r.links.take(x.ARN)
+		r.links.remove(x.ARN, l.Token)
 		return fmt.Errorf("link child execution: %w", err)
 	}
 	// Read again: the child may have ended before the link was indexed.

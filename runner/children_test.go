@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/service"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -109,7 +110,7 @@ func TestRetriedStartAdoptsChild(t *testing.T) {
 	if _, err := r.StartExecution(link, &other); !errors.Is(err, store.ErrAlreadyExists) {
 		t.Fatalf("other input: %v", err)
 	}
-	if _, ok := r.links.take(child.ExecutionARN); ok {
+	if len(r.links.tokens(child.ExecutionARN, parent.ExecutionARN)) != 0 {
 		t.Fatal("a start with other input linked the execution")
 	}
 	if _, err := r.StartExecution(link, child); !errors.Is(err, store.ErrAlreadyExists) {
@@ -239,5 +240,98 @@ func TestAnswerDuringCall(t *testing.T) {
 	}
 	if st := w.wait(t, p.ExecutionARN); st != store.StatusSucceeded {
 		t.Fatalf("status %s", st)
+	}
+}
+
+// TestTwoParentsShareChild: a second parent starting the same child (same
+// name and input) waits for it too, and both complete.
+func TestTwoParentsShareChild(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	defer s.Close()
+	w := newWaiter()
+	tokens := make(chan string, 8)
+	tasks := taskFunc(func(ctx context.Context, req *engine.TaskRequest) (any, error) {
+		tokens <- req.Token
+		return "sent", nil
+	})
+	r := newRunner(t, Config{Store: s, OnCommit: w.onCommit, Tasks: tasks})
+	defer r.Close()
+	ctx := context.Background()
+	parkDef := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+		"Parameters":{"t.$":"$$.Task.Token"},"End":true}}}`
+	var parents []*service.StartParams
+	var ptoks []string
+	for _, name := range []string{"p1", "p2"} {
+		p := params(name, parkDef, `{}`)
+		if _, err := r.StartExecution(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		parents = append(parents, p)
+		ptoks = append(ptoks, <-tokens)
+	}
+	child := params("child", parkDef, `{"c":1}`)
+	for i, p := range parents {
+		link := WithParentTask(ctx, &engine.TaskRequest{Pattern: "sync", Token: ptoks[i], ExecutionARN: p.ExecutionARN})
+		_, err := r.StartExecution(link, child)
+		if want := i > 0; errors.Is(err, store.ErrAlreadyExists) != want || (!want && err != nil) {
+			t.Fatalf("start %d: %v", i, err)
+		}
+	}
+	if err := r.SendTaskSuccess(ctx, <-tokens, `{"out":1}`); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range parents {
+		if st := w.wait(t, p.ExecutionARN); st != store.StatusSucceeded {
+			t.Fatalf("%s: %s", p.Name, st)
+		}
+	}
+	r.Close()
+	page, err := s.ListOutbox(ctx, &store.ListOutboxParams{ListParams: store.ListParams{Limit: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 0 {
+		t.Fatalf("rows left: %+v", page.Items)
+	}
+}
+
+func TestLinkTable(t *testing.T) {
+	lt := newLinkTable()
+	a1 := parentLink{Parent: "A", Token: "a1", Pattern: "sync"}
+	a2 := parentLink{Parent: "A", Token: "a2", Pattern: "sync"}
+	b1 := parentLink{Parent: "B", Token: "b1", Pattern: "sync:2"}
+	for _, step := range []struct {
+		child string
+		l     parentLink
+		want  bool
+	}{{"c", a1, true}, {"c", a1, false}, {"c", a2, true}, {"c", b1, true}, {"d", a1, true}} {
+		if got := lt.add(step.child, step.l); got != step.want {
+			t.Fatalf("add %s %s: %v", step.child, step.l.Token, got)
+		}
+	}
+	if got := strings.Join(lt.tokens("c", "A"), ","); got != "a1,a2" {
+		t.Fatalf("tokens %s", got)
+	}
+	if got := len(lt.children("A")); got != 2 {
+		t.Fatalf("children of A: %d", got)
+	}
+	lt.remove("c", "a1")
+	if got := strings.Join(lt.tokens("c", "A"), ","); got != "a2" {
+		t.Fatalf("tokens after remove %s", got)
+	}
+	if got := len(lt.takeAll("c")); got != 2 {
+		t.Fatalf("takeAll: %d", got)
+	}
+	if got := lt.children("B"); len(got) != 0 {
+		t.Fatalf("children of B: %v", got)
+	}
+	if got := lt.children("A"); len(got) != 1 || got[0] != "d" {
+		t.Fatalf("children of A: %v", got)
+	}
+	if linkRowID("c", "a1") == linkRowID("c", "a2") {
+		t.Fatal("row ids collide")
+	}
+	if _, kind, id, ok := parseRowID(linkRowID("c", "a1")); !ok || kind != kindParent || id < 0 {
+		t.Fatalf("row id %s", linkRowID("c", "a1"))
 	}
 }

@@ -252,7 +252,7 @@ func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*s
 	}
 	if err := r.store.Commit(ctx, b); err != nil {
 		if added {
-			r.links.take(rec.ARN)
+			r.links.remove(rec.ARN, link.Token)
 		}
 		if linked {
 			if errors.Is(err, store.ErrAlreadyExists) {
