@@ -40,6 +40,7 @@ func parseRowID(row string) (arn, kind string, id int64, ok bool) {
 // taskPayload is the outbox payload of a scheduled task.
 type taskPayload struct {
 	Resource         string          `json:"resource"`
+	Pattern          string          `json:"pattern,omitempty"`
 	StateName        string          `json:"stateName"`
 	Input            json.RawMessage `json:"input"`
 	Token            string          `json:"token"`
@@ -49,7 +50,7 @@ type taskPayload struct {
 }
 
 func encodeTask(t *engine.TaskRequest) []byte {
-	p := taskPayload{Resource: t.Resource, StateName: t.StateName, Input: value.Marshal(t.Input), Token: t.Token,
+	p := taskPayload{Resource: t.Resource, Pattern: t.Pattern, StateName: t.StateName, Input: value.Marshal(t.Input), Token: t.Token,
 		TimeoutSeconds: t.TimeoutSeconds, HeartbeatSeconds: t.HeartbeatSeconds}
 	if t.Credentials != nil {
 		p.Credentials = value.Marshal(t.Credentials)
@@ -67,12 +68,26 @@ func decodeTask(arn string, b []byte) (*engine.TaskRequest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode task input: %w", err)
 	}
-	t := &engine.TaskRequest{Resource: p.Resource, StateName: p.StateName, Input: in, Token: p.Token,
+	if p.Pattern == "" {
+		p.Pattern = patternOf(p.Resource) // a row written before rows kept the pattern
+	}
+	t := &engine.TaskRequest{Resource: p.Resource, Pattern: p.Pattern, StateName: p.StateName, Input: in, Token: p.Token,
 		TimeoutSeconds: p.TimeoutSeconds, HeartbeatSeconds: p.HeartbeatSeconds, ExecutionARN: arn}
 	if len(p.Credentials) > 0 {
 		t.Credentials, _ = value.Parse(p.Credentials)
 	}
 	return t, nil
+}
+
+// patternOf returns the integration pattern a resource's suffix names, as
+// the engine reads it, or "".
+func patternOf(resource string) string {
+	for _, p := range []string{".waitForTaskToken", ".sync:2", ".sync"} {
+		if strings.HasSuffix(resource, p) {
+			return p[1:]
+		}
+	}
+	return ""
 }
 
 // batch builds the store batch that records one step of an execution: the

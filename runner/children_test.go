@@ -335,3 +335,26 @@ func TestLinkTable(t *testing.T) {
 		t.Fatalf("row id %s", linkRowID("c", "a1"))
 	}
 }
+
+// TestTaskRowKeepsPattern: a task offered again after a restart keeps its
+// integration pattern, so that its call's return is only the submission.
+func TestTaskRowKeepsPattern(t *testing.T) {
+	for _, tc := range []struct{ resource, pattern, payload string }{
+		{"arn:aws:states:::states:startExecution.sync:2", "sync:2", ""},
+		{"arn:aws:states:::lambda:invoke", "", ""},
+		{"arn:aws:states:::sqs:sendMessage.waitForTaskToken", "waitForTaskToken",
+			`{"resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","stateName":"S","input":{},"token":"t"}`},
+	} {
+		payload := []byte(tc.payload)
+		if tc.payload == "" {
+			payload = encodeTask(&engine.TaskRequest{Resource: tc.resource, Pattern: tc.pattern, StateName: "S", Input: value.MustParse(`{}`), Token: "t"})
+		}
+		got, err := decodeTask("arn:x", payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Pattern != tc.pattern || got.Resource != tc.resource {
+			t.Errorf("%s: pattern %q, want %q", tc.resource, got.Pattern, tc.pattern)
+		}
+	}
+}

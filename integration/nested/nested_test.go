@@ -79,7 +79,9 @@ type server struct {
 	parked chan string // tokens of parked tasks
 }
 
-func open(t *testing.T, dir string, ends *statuses, parked chan string) *server {
+// open starts a server over dir. wrap, if given, wraps the nested
+// handler on the router.
+func open(t *testing.T, dir string, ends *statuses, parked chan string, wrap ...func(integration.Handler) integration.Handler) *server {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, dir, nil)
@@ -88,7 +90,13 @@ func open(t *testing.T, dir string, ends *statuses, parked chan string) *server 
 	}
 	router := integration.NewRouter()
 	h := nested.New()
-	h.Register(router)
+	var routed integration.Handler = h
+	for _, w := range wrap {
+		routed = w(routed)
+	}
+	for _, res := range nested.Resources {
+		router.Handle(res, routed)
+	}
 	router.Handle(park, integration.HandlerFunc(func(ctx context.Context, t *engine.TaskRequest) (any, error) {
 		parked <- t.Token
 		return value.MustParse(`{"MessageId":"m"}`), nil
@@ -561,5 +569,55 @@ func TestAbandonedChildIsStopped(t *testing.T) {
 	}
 	if st := s.ends.wait(t, pa); st != store.StatusSucceeded {
 		t.Fatalf("parent %s", st)
+	}
+}
+
+// TestCrashAfterChildStart: the process stops after the child was created
+// (and has even ended) but before the parent recorded the submission; the
+// next process calls the handler again, which finds the same child, and
+// the parent completes with the child's result.
+func TestCrashAfterChildStart(t *testing.T) {
+	dir := t.TempDir()
+	ends, parked := &statuses{}, make(chan string, 16)
+	started := make(chan struct{}, 1)
+	stall := func(h integration.Handler) integration.Handler {
+		return integration.HandlerFunc(func(ctx context.Context, t *engine.TaskRequest) (any, error) {
+			out, err := h.Invoke(ctx, t)
+			started <- struct{}{}
+			<-ctx.Done() // the process "crashes" before the call returns
+			return out, err
+		})
+	}
+	s := open(t, dir, ends, parked, stall)
+	child := s.machine(t, "child", echo)
+	p := s.machine(t, "parent", parent(nested.Resource+".sync", `{"StateMachineArn":"`+child+`","Input":{"v":7}}`))
+	pa := s.start(t, p, "p1", `{}`)
+	<-started
+	s.close(t)
+
+	s = open(t, dir, ends, parked)
+	defer s.close(t)
+	if st := ends.wait(t, pa); st != store.StatusSucceeded {
+		x := s.get(t, pa)
+		t.Fatalf("parent %s: %s %s", st, x.Error, x.Cause)
+	}
+	out := obj(t, string(s.get(t, pa).Output))
+	if got := field(t, out, "Output"); got != `{"got":{"v":7}}` {
+		t.Fatalf("Output %v", got)
+	}
+	var types []string
+	for _, e := range s.events(t, pa) {
+		types = append(types, e.Type)
+	}
+	want := "ExecutionStarted TaskStateEntered TaskScheduled TaskStarted TaskSubmitted TaskSucceeded TaskStateExited ExecutionSucceeded"
+	if got := strings.Join(types, " "); got != want {
+		t.Fatalf("history %s", got)
+	}
+	page, err := s.svc.ListExecutions(context.Background(), &service.ListExecutionsInput{StateMachineArn: child})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Executions) != 1 {
+		t.Fatalf("%d child executions, want 1", len(page.Executions))
 	}
 }
