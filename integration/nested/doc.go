@@ -15,8 +15,9 @@
 // input as on AWS.
 //
 // Every pattern starts the child through the service and returns AWS's
-// StartExecution response: {"ExecutionArn": …, "StartDate": epoch
-// milliseconds}. For .sync and .sync:2 the child is started with a context
+// StartExecution response: {"ExecutionArn": …, "SdkHttpMetadata": …,
+// "SdkResponseMetadata": …, "StartDate": epoch milliseconds}, the
+// metadata as the AWS Java SDK reports it for optimised integrations. For .sync and .sync:2 the child is started with a context
 // from runner.WithParentTask, so the runner completes the parent's task
 // when the child ends (see package runner for the durable link); a child
 // that fails, times out or is aborted fails the task with

@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/stepwise-run/stepwise/asl/failure"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/integration"
 	"github.com/stepwise-run/stepwise/runner"
 	"github.com/stepwise-run/stepwise/service"
@@ -85,7 +88,7 @@ func (h *Handler) Invoke(ctx context.Context, t *engine.TaskRequest) (any, error
 	if err != nil {
 		return nil, serviceFailure(err, t.Token)
 	}
-	return startResponse(out), nil
+	return startResponse(out, requestID(t.Token)), nil
 }
 
 // existing answers a start whose name is taken: if the execution has the
@@ -103,13 +106,44 @@ func (h *Handler) existing(ctx context.Context, p *params, exists error) (*servi
 	return &service.StartExecutionOutput{ExecutionArn: d.ExecutionArn, StartDate: d.StartDate}, nil
 }
 
-// startResponse is AWS's StartExecution response as a task result, with
-// the date in epoch milliseconds.
-func startResponse(out *service.StartExecutionOutput) *value.Object {
-	o := value.NewObject(2)
+// startResponse is AWS's StartExecution response as a task result: the
+// date in epoch milliseconds, and SdkHttpMetadata and SdkResponseMetadata
+// as the AWS Java SDK reports them for the API response the service would
+// have sent (a JSON 1.0 body with executionArn and startDate).
+func startResponse(out *service.StartExecutionOutput, requestID string) *value.Object {
+	body := `{"executionArn":` + value.String(out.ExecutionArn) + `,"startDate":` + history.EpochSeconds(out.StartDate.Time) + `}`
+	headers := [][2]string{
+		{"Content-Length", strconv.Itoa(len(body))},
+		{"Content-Type", "application/x-amz-json-1.0"},
+		{"Date", out.StartDate.UTC().Format(http.TimeFormat)},
+		{"x-amzn-RequestId", requestID},
+	}
+	all, first := value.NewObject(len(headers)), value.NewObject(len(headers))
+	for _, h := range headers {
+		all.Set(h[0], []any{h[1]})
+		first.Set(h[0], h[1])
+	}
+	httpMeta := value.NewObject(3)
+	httpMeta.Set("AllHttpHeaders", all)
+	httpMeta.Set("HttpHeaders", first)
+	httpMeta.Set("HttpStatusCode", float64(http.StatusOK))
+	respMeta := value.NewObject(1)
+	respMeta.Set("RequestId", requestID)
+
+	o := value.NewObject(4)
 	o.Set("ExecutionArn", out.ExecutionArn)
+	o.Set("SdkHttpMetadata", httpMeta)
+	o.Set("SdkResponseMetadata", respMeta)
 	o.Set("StartDate", float64(out.StartDate.UnixMilli()))
 	return o
+}
+
+// requestID is the id of the service request a task makes: derived from
+// its token, so that a repeated call reports the same one.
+func requestID(token string) string {
+	sum := sha256.Sum256([]byte("request:" + token))
+	h := hex.EncodeToString(sum[:16])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 // executionARN forms the ARN of execution name of the state machine (or
@@ -142,9 +176,6 @@ func serviceFailure(err error, token string) error {
 	if !strings.HasSuffix(se.Code, "Exception") {
 		name += "Exception"
 	}
-	sum := sha256.Sum256([]byte("request:" + token))
-	req := hex.EncodeToString(sum[:16])
-	req = req[0:8] + "-" + req[8:12] + "-" + req[12:16] + "-" + req[16:20] + "-" + req[20:32]
 	return failure.New(name, fmt.Sprintf("%s (Service: AWSStepFunctions; Status Code: 400; Error Code: %s; Request ID: %s; Proxy: null)",
-		se.Message, se.Code, req))
+		se.Message, se.Code, requestID(token)))
 }

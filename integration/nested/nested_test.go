@@ -236,7 +236,7 @@ func TestRequestResponse(t *testing.T) {
 		t.Fatalf("parent %s: %s %s", st, s.get(t, pa).Error, s.get(t, pa).Cause)
 	}
 	out := obj(t, string(s.get(t, pa).Output))
-	if keys := strings.Join(out.Keys(), ","); keys != "ExecutionArn,StartDate" {
+	if keys := strings.Join(out.Keys(), ","); keys != "ExecutionArn,SdkHttpMetadata,SdkResponseMetadata,StartDate" {
 		t.Fatalf("output keys %s", keys)
 	}
 	ca := field(t, out, "ExecutionArn").(string)
@@ -245,6 +245,14 @@ func TestRequestResponse(t *testing.T) {
 	}
 	if _, ok := field(t, out, "StartDate").(float64); !ok {
 		t.Fatalf("StartDate is not a number: %s", value.String(out))
+	}
+	meta := field(t, out, "SdkHttpMetadata").(*value.Object)
+	if code := field(t, meta, "HttpStatusCode"); code != 200.0 {
+		t.Fatalf("HttpStatusCode %v", code)
+	}
+	reqID := field(t, field(t, out, "SdkResponseMetadata").(*value.Object), "RequestId")
+	if got := field(t, field(t, meta, "HttpHeaders").(*value.Object), "x-amzn-RequestId"); got != reqID || reqID == "" {
+		t.Fatalf("request ids %v %v", got, reqID)
 	}
 	if st := s.ends.wait(t, ca); st != store.StatusSucceeded {
 		t.Fatalf("child %s", st)
