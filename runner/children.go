@@ -25,7 +25,7 @@ import (
 //     exists without its link. A start repeated with the same name and
 //     input (after a crash, or by another parent) links the existing
 //     child to its task with a row of its own.
-//   - The runner keeps an index of the links it knows (child → link,
+//   - The runner keeps an index of the links it knows (child → links,
 //     parent → children). Start rebuilds it from the outbox, so it
 //     survives restarts.
 //   - When a commit ends the child, the runner delivers the child's outcome
@@ -37,7 +37,10 @@ import (
 //   - When a commit ends a parent, the runner stops the children still
 //     linked to it (a stopped, failed or timed-out parent no longer waits).
 //     After a restart, Start stops the running children of parents that
-//     ended.
+//     ended. A parent that runs on after its task stopped waiting (the
+//     task timed out, or its Parallel or Map branch ended) stops the child
+//     too: after each of its commits, the runner checks that the tokens
+//     of its linked tasks are still waited for (stopAbandoned).
 //
 // Delivery assumes one runner process per store (as `stepwise serve`
 // runs); a child ending in another process is noticed on the next Start.
