@@ -93,6 +93,27 @@ func (x *Execution) Variables() *Scope {
 	return x.root.vars
 }
 
+// Waits reports whether a task of the execution waits for the task token
+// (its outcome would be consumed, not ignored).
+func (x *Execution) Waits(token string) bool {
+	var walk func(f *Frame) bool
+	walk = func(f *Frame) bool {
+		if f == nil {
+			return false
+		}
+		if f.phase == phaseWaitTask && f.taskToken == token {
+			return true
+		}
+		for _, c := range f.children {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return !x.Done() && walk(x.root)
+}
+
 // StopTime is when the execution finished (zero while it runs).
 func (x *Execution) StopTime() time.Time { return x.stopTime }
 

@@ -88,14 +88,11 @@ func (r *Runner) ended(x *store.Execution) {
 
 // stopAbandoned stops the children of a running parent whose tasks no
 // longer wait for them: the task timed out, or its Parallel or Map branch
-// ended. The engine tells only by ignoring an input for a token nobody
-// waits for, so each link's token is probed with a heartbeat on x, the
-// parent's state just committed, which the caller discards afterwards.
+// ended.
 func (r *Runner) stopAbandoned(m *engine.Machine, x *engine.Execution, parent string) {
 	for _, child := range r.links.children(parent) {
 		for _, token := range r.links.tokens(child, parent) {
-			res, err := m.Step(x, engine.Input{Kind: engine.InputTaskHeartbeat, Token: token, Now: r.now()})
-			if err == nil && res.Ignored {
+			if !x.Waits(token) {
 				r.stopChild(child, parent)
 				break
 			}
