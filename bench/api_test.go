@@ -156,4 +156,43 @@ func BenchmarkStartExecution(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		}
 	})
+	// At a fixed rate of 1,000 starts/s (one start every millisecond, each
+	// in its own goroutine), the latency a client sees when the server is
+	// not saturated.
+	b.Run("Start10StateChainAt1000PerSecond", func(b *testing.B) {
+		p := prefix.Add(1)
+		var mu sync.Mutex
+		var lat []time.Duration
+		var wg sync.WaitGroup
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		start := time.Now()
+		for i := range b.N {
+			<-tick.C
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				t0 := time.Now()
+				_, err := client.StartExecution(ctx, &sfn.StartExecutionInput{
+					StateMachineArn: sm.StateMachineArn, Name: aws.String(fmt.Sprintf("r%d-%d", p, i)),
+					Input: aws.String(fmt.Sprintf(`{"n":%d}`, i)),
+				})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				mu.Lock()
+				lat = append(lat, time.Since(t0))
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(start)
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "starts/s")
+		if len(lat) > 0 {
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		}
+	})
 }
