@@ -39,6 +39,9 @@ type Meta struct {
 	// "#TestCase" suffix of the state machine ARN in StartExecution, as
 	// in AWS Step Functions Local); "" for none.
 	TestCase string `json:",omitempty"`
+	// SkipTime makes the runtime fire this execution's timers at once
+	// (virtual time), whatever the server's setting.
+	SkipTime bool `json:",omitempty"`
 }
 
 // Execution is the complete mutable state of one run. It is driven by Start

@@ -195,12 +195,12 @@ func netDeletes(b *store.Batch, consumed []string) []string {
 
 // afterCommit carries out a committed step's effects: timers go to the
 // timer queue, tasks to the task handler.
-func (r *Runner) afterCommit(arn string, res engine.Result) {
+func (r *Runner) afterCommit(arn string, res engine.Result, skip bool) {
 	for _, e := range res.Effects {
 		switch e.Kind {
 		case engine.EffectArmTimer:
-			if r.skip && !e.TaskTimeout {
-				r.fireTimer(arn, e.ID, e.At)
+			if (r.skip || skip) && !e.TaskTimeout {
+				r.fireTimerSkipping(arn, e.ID, e.At)
 				continue
 			}
 			r.timers.add(arn, e.ID, e.At)
@@ -225,4 +225,9 @@ func (r *Runner) fireTimer(arn string, id int64, at time.Time) {
 		in.Now = at
 	}
 	r.deliver(arn, pending{in: in, row: rowID(arn, kindTimer, id)})
+}
+
+// fireTimerSkipping fires a timer at once, carrying its due time.
+func (r *Runner) fireTimerSkipping(arn string, id int64, at time.Time) {
+	r.deliver(arn, pending{in: engine.Input{Kind: engine.InputTimerFired, ID: id, Now: at}, row: rowID(arn, kindTimer, id)})
 }

@@ -196,7 +196,7 @@ func metaFor(p *service.StartParams, start time.Time) engine.Meta {
 		ExecutionARN: p.ExecutionARN, ExecutionName: p.Name,
 		StateMachineARN: p.StateMachineARN, StateMachineName: nameOf(p.StateMachineARN),
 		RoleARN: p.RoleARN, StateMachineVersionARN: p.VersionARN, StateMachineAliasARN: p.AliasARN,
-		StartTime: start, Seed: newSeed(), TestCase: p.TestCase,
+		StartTime: start, Seed: newSeed(), TestCase: p.TestCase, SkipTime: p.SkipTime,
 	}
 }
 
@@ -269,7 +269,7 @@ func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*s
 		r.ended(&b.Executions[0].Execution) // before committed: observers see the parent notified
 	}
 	r.committed(rec.ARN, rec.Status)
-	r.afterCommit(rec.ARN, res)
+	r.afterCommit(rec.ARN, res, x.Meta.SkipTime)
 	return rec, nil
 }
 
@@ -427,7 +427,7 @@ func (r *Runner) process(arn string, inputs []pending) {
 		r.stopAbandoned(m, x, arn) // x is not used after this
 	}
 	r.committed(arn, string(x.Status))
-	r.afterCommit(arn, all)
+	r.afterCommit(arn, all, x.Meta.SkipTime)
 }
 
 func (r *Runner) committed(arn, status string) {

@@ -280,3 +280,23 @@ func TestResumesAfterRestart(t *testing.T) {
 		readHistory(t, s, arn)
 	}
 }
+
+func TestSkipTimePerExecution(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	defer s.Close()
+	w := newWaiter()
+	r := newRunner(t, Config{Store: s, OnCommit: w.onCommit}) // the server does not skip time
+	defer r.Close()
+	p := params("skip", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":86400,"End":true}}}`, `{}`)
+	p.SkipTime = true
+	if _, err := r.StartExecution(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.wait(t, p.ExecutionARN); st != "SUCCEEDED" {
+		t.Fatalf("status %s", st)
+	}
+	evs := readHistory(t, s, p.ExecutionARN)
+	if d := evs[2].Timestamp.Sub(evs[1].Timestamp); d != 24*time.Hour {
+		t.Fatalf("the Wait took %v in the history, want a day", d)
+	}
+}

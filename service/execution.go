@@ -225,6 +225,13 @@ func (s *Service) startParams(ctx context.Context, target, name string, input *s
 		return nil, notFoundAs(err, stateMachineDoesNotExist(target), "start execution")
 	}
 	p.StateMachineARN, p.Type = sm.ARN, sm.Type
+	if tags, err := s.store.ListTags(ctx, sm.ARN); err == nil {
+		for _, t := range tags {
+			if t.Key == SkipTimeTag && t.Value == "true" {
+				p.SkipTime = true
+			}
+		}
+	}
 	p.Definition, p.RoleARN, p.RevisionID = sm.Definition, sm.RoleARN, sm.RevisionID
 	versionARN := ""
 	switch a.Kind {

@@ -34,6 +34,11 @@ type Runtime interface {
 	DescribeExpress(ctx context.Context, executionARN string) (*store.Execution, error)
 }
 
+// SkipTimeTag is the state machine tag that makes its executions skip time
+// (Wait states, retry back-offs and timeouts complete at once), as
+// `stepwise serve --skip-time` does for every execution.
+const SkipTimeTag = "stepwise:skip-time"
+
 // StartParams describe an execution to start.
 type StartParams struct {
 	ExecutionARN, Name string
@@ -53,6 +58,9 @@ type StartParams struct {
 	// TestCase is the mock test case named by a "#TestCase" suffix of the
 	// state machine ARN (AWS Step Functions Local's convention).
 	TestCase string
+	// SkipTime asks the runtime to fire the execution's timers at once:
+	// the state machine carries the tag "stepwise:skip-time" = "true".
+	SkipTime bool
 }
 
 // SyncResult is the outcome of a synchronous Express execution.
