@@ -112,6 +112,8 @@ type frameSnapshot struct {
 	Heartbeat   int64             `json:"heartbeat,omitempty"`
 	TaskPending bool              `json:"taskPending,omitempty"`
 	Children    []*frameSnapshot  `json:"children,omitempty"`
+	Kept        []*frameSnapshot  `json:"kept,omitempty"`
+	Redo        []*frameSnapshot  `json:"redo,omitempty"`
 	Results     []json.RawMessage `json:"results,omitempty"`
 	HasResults  bool              `json:"hasResults,omitempty"`
 	Items       json.RawMessage   `json:"items,omitempty"`
@@ -195,6 +197,12 @@ func encodeFrame(f *Frame) *frameSnapshot {
 	for _, c := range f.children {
 		s.Children = append(s.Children, encodeFrame(c))
 	}
+	for _, c := range f.kept {
+		s.Kept = append(s.Kept, encodeFrame(c))
+	}
+	for _, c := range f.redo {
+		s.Redo = append(s.Redo, encodeFrame(c))
+	}
 	return s
 }
 
@@ -256,12 +264,27 @@ func (m *Machine) decodeFrame(s *frameSnapshot, parent *Frame, parentVars *Scope
 			}
 		}
 	}
-	for _, cs := range s.Children {
-		c, err := m.decodeFrame(cs, f, f.vars)
+	if f.children, err = m.decodeFrames(s.Children, f); err != nil {
+		return nil, err
+	}
+	if f.kept, err = m.decodeFrames(s.Kept, f); err != nil {
+		return nil, err
+	}
+	if f.redo, err = m.decodeFrames(s.Redo, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// decodeFrames restores the child frames of parent.
+func (m *Machine) decodeFrames(ss []*frameSnapshot, parent *Frame) ([]*Frame, error) {
+	var out []*Frame
+	for _, cs := range ss {
+		c, err := m.decodeFrame(cs, parent, parent.vars)
 		if err != nil {
 			return nil, err
 		}
-		f.children = append(f.children, c)
+		out = append(out, c)
 	}
-	return f, nil
+	return out, nil
 }

@@ -198,6 +198,13 @@ type Frame struct {
 	silent      bool   // events are not recorded (distributed Map iterations)
 	failEvent   string // the *StateFailed event to record if the state fails
 	itemValue   any
+	// kept holds, after a Parallel or Map state failed without being
+	// caught, its branch frames (all of them, in branch order) or its
+	// failed and interrupted iterations, so that a redrive can run them
+	// again; redo holds the iterations a redriven Map runs before its
+	// remaining items. Neither is walked for inputs.
+	kept []*Frame
+	redo []*Frame
 
 	// Completion.
 	output any

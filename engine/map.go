@@ -17,6 +17,7 @@ import (
 func (r *run) runMap(f *Frame) error {
 	n := f.node
 	f.failEvent = "MapStateFailed"
+	f.items, f.kept, f.redo = nil, nil, nil // a retry or redrive must not see an earlier attempt's
 	var items any
 	var err error
 	var eff any
@@ -103,6 +104,7 @@ func (r *run) runMap(f *Frame) error {
 	f.children = f.children[:0]
 	f.nextItem, f.active, f.failed = 0, 0, 0
 	f.childErr = nil
+	f.kept, f.redo = nil, nil
 	f.phase = phaseWaitChildren
 	if n.items.distributed {
 		r.x.nextID++
@@ -288,7 +290,11 @@ func (r *run) startIterations(f *Frame) {
 	n := f.node
 	f.starting = true
 	defer func() { f.starting = false }()
-	for f.phase == phaseWaitChildren && f.nextItem < len(f.items) && (f.maxConc <= 0 || f.active < f.maxConc) {
+	for f.phase == phaseWaitChildren && (len(f.redo) > 0 || f.nextItem < len(f.items)) && (f.maxConc <= 0 || f.active < f.maxConc) {
+		if len(f.redo) > 0 {
+			r.redoIteration(f)
+			continue
+		}
 		i := f.nextItem
 		f.nextItem++
 		f.active++
@@ -299,6 +305,8 @@ func (r *run) startIterations(f *Frame) {
 		input, err := r.iterationInput(f, i)
 		if err != nil {
 			f.active--
+			f.nextItem-- // a redrive starts this item again
+			f.children = f.children[:len(f.children)-1]
 			f.phase = phaseRun
 			r.stateFailed(f, asFailure(err))
 			return
@@ -312,7 +320,7 @@ func (r *run) startIterations(f *Frame) {
 			r.iterationDone(f, c)
 		}
 	}
-	if f.phase == phaseWaitChildren && f.active == 0 && f.nextItem >= len(f.items) {
+	if f.phase == phaseWaitChildren && f.active == 0 && f.nextItem >= len(f.items) && len(f.redo) == 0 {
 		r.mapSucceeded(f)
 	}
 }
@@ -368,17 +376,22 @@ func (r *run) iterationDone(f *Frame, c *Frame) {
 			e.MapIterationFailed = &history.MapIterationDetails{Name: n.s.Name, Index: c.index}
 		})
 		f.last = c.last
+		f.kept = append(f.kept, c) // for a redrive
 		if r.toleranceExceeded(f) {
 			for _, s := range f.children {
 				r.cancelAll(s)
 			}
-			f.children = nil
+			kept := append(append(f.kept, f.children...), f.redo...)
+			f.children, f.kept, f.redo = nil, nil, nil
 			f.phase = phaseRun
 			err := c.err
 			if f.tolCountSet || f.tolPctSet {
 				err = failure.New(failure.ExceedToleratedFailureThreshold, "The specified tolerated failure threshold was exceeded")
 			}
 			r.stateFailed(f, err)
+			if f.phase == phaseDone && f.err != nil {
+				f.kept = kept
+			}
 			return
 		}
 	} else {
@@ -387,7 +400,7 @@ func (r *run) iterationDone(f *Frame, c *Frame) {
 			e.MapIterationSucceeded = &history.MapIterationDetails{Name: n.s.Name, Index: c.index}
 		})
 		f.last = c.last
-		if f.active == 0 && f.nextItem >= len(f.items) && id != 0 {
+		if f.active == 0 && f.nextItem >= len(f.items) && len(f.redo) == 0 && id != 0 {
 			f.last = id // the last iteration's marker starts the Map's closing events
 		}
 	}
@@ -412,6 +425,7 @@ func (r *run) toleranceExceeded(f *Frame) bool {
 func (r *run) mapSucceeded(f *Frame) {
 	results := f.results
 	f.results, f.items, f.children = nil, nil, nil
+	f.kept, f.redo = nil, nil
 	f.phase = phaseRun
 	if f.node.items.distributed {
 		r.emit(f, "MapRunSucceeded", nil)

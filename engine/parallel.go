@@ -40,6 +40,7 @@ func (r *run) runParallel(f *Frame) error {
 	f.results = make([]any, len(n.branches))
 	f.active = len(n.branches)
 	f.childErr = nil
+	f.kept, f.redo = nil, nil
 	f.phase = phaseWaitChildren
 	for i, g := range n.branches {
 		c := r.newFrame(g, f, NewScope(f.vars), f.last)
@@ -72,16 +73,21 @@ func (r *run) childDone(f *Frame, c *Frame) {
 		f.last = c.last
 	}
 	if c.err != nil {
-		// A failed branch stops its siblings.
+		// A failed branch stops its siblings. Their frames stay as they
+		// were, so that a redrive can tell finished branches from the
+		// others and run only those again.
 		for _, s := range f.children {
 			if s != c && s.phase != phaseDone {
 				r.cancelAll(s)
-				s.phase = phaseDone
 			}
 		}
+		branches := f.children
 		f.children = nil
 		f.phase = phaseRun
 		r.stateFailed(f, c.err)
+		if f.phase == phaseDone && f.err != nil {
+			f.kept = branches
+		}
 		return
 	}
 	for i, s := range f.children {

@@ -438,6 +438,7 @@ func sameValue(a, b any) bool {
 // transition moves f to the next state, or finishes it when next is "".
 func (r *run) transition(f *Frame, output any, next, text string) {
 	f.resultText = ""
+	f.kept, f.redo = nil, nil
 	if next == "" {
 		f.output, f.outputText = output, text
 		f.phase = phaseDone
