@@ -2,6 +2,9 @@ package jsonata
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stepwise-run/stepwise/value"
@@ -52,3 +55,44 @@ func BenchmarkCompile(b *testing.B) {
 }
 
 var _ = value.String
+
+// passChainExpr is the expression each JSONata state of the engine's
+// BenchmarkPassChain evaluates.
+const passChainExpr = `$merge([$states.input, {'step': {'id': $states.input.doc.id, 'name': $states.input.doc.name, ` +
+	`'tags': $states.input.doc.tags, 'first': $states.input.doc.items[0], 'n': $states.input.doc.count, ` +
+	`'label': $states.input.doc.name & '-' & $string($states.input.doc.count)}}])`
+
+// BenchmarkPassState evaluates one state of the engine's Pass chain the
+// way the engine does: a fresh Env per state, with $states bound through
+// Lookup and AWS's functions in Functions.
+func BenchmarkPassState(b *testing.B) {
+	var items []string
+	for i := range 12 {
+		items = append(items, fmt.Sprintf(`{"sku":"SKU-%04d","qty":%d,"price":%d.99}`, i, i+1, 10+i))
+	}
+	input := value.MustParse(`{"doc":{"id":"7f1c0e7a-1d2b-4c38-9a0e-5b2f6c7d8e9f","name":"order","count":12,"tags":["a","b","c"],"items":[` +
+		strings.Join(items, ",") + `]},"padding":"` + strings.Repeat("x", 420) + `"}`)
+	e, err := Compile(passChainExpr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		states := value.NewObject(1)
+		states.Set("input", input)
+		env := &Env{
+			Lookup: func(name string) (any, bool) {
+				if name == "states" {
+					return states, true
+				}
+				return nil, false
+			},
+			Functions: AWSFunctions(rnd),
+		}
+		if _, _, err := e.Eval(ctx, Undefined{}, env); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

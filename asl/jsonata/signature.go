@@ -12,11 +12,17 @@ type signature struct {
 	definition string
 	params     []sigParam
 	re         *regexp.Regexp
+	// fast is set when every parameter's pattern is a plain set of type
+	// symbols with no quantifier, '?', '??' or '+': match then does the
+	// regular expression's work without running it.
+	fast bool
 }
 
 type sigParam struct {
 	typ          string // s n b l o a f j x or "(...)" for a choice
 	regex        string
+	set          string // the type symbols regex's leading class accepts
+	quant        string // what follows the class in regex: "", "?", "??", "+", …
 	array        bool
 	context      bool
 	contextRegex *regexp.Regexp
@@ -74,23 +80,28 @@ func parseSignature(s string) (*signature, *Error) {
 		switch symbol {
 		case 's', 'n', 'b', 'l', 'o':
 			param.regex = "[" + string(symbol) + "m]"
+			param.set = string(symbol) + "m"
 			param.typ = string(symbol)
 			next()
 		case 'a':
 			param.regex = "[asnblfom]"
+			param.set = "asnblfom"
 			param.typ = "a"
 			param.array = true
 			next()
 		case 'f':
 			param.regex = "f"
+			param.set = "f"
 			param.typ = "f"
 			next()
 		case 'j':
 			param.regex = "[asnblom]"
+			param.set = "asnblom"
 			param.typ = "j"
 			next()
 		case 'x':
 			param.regex = "[asnblfom]"
+			param.set = "asnblfom"
 			param.typ = "x"
 			next()
 		case '-':
@@ -114,6 +125,7 @@ func parseSignature(s string) (*signature, *Error) {
 				return nil, newError("S0402", pos, "").val(choice)
 			}
 			param.regex = "[" + choice + "m]"
+			param.set = choice + "m"
 			param.typ = "(" + choice + ")"
 			pos = end
 			next()
@@ -144,9 +156,76 @@ func parseSignature(s string) (*signature, *Error) {
 	if err != nil {
 		return nil, newError("S0401", 0, "").val(s)
 	}
+	sig.fast = true
+	for i := range params {
+		p := &params[i]
+		set := p.regex[:1]
+		if set == "[" {
+			set = p.regex[:strings.IndexByte(p.regex, ']')+1]
+		}
+		p.quant = p.regex[len(set):]
+		if !plainSet(p.set) || (set != p.set && set != "["+p.set+"]") {
+			sig.fast = false
+		}
+		switch p.quant {
+		case "", "?", "??", "+":
+		default:
+			sig.fast = false
+		}
+	}
 	sig.params = params
 	sig.re = re
 	return sig, nil
+}
+
+// plainSet reports whether s holds only lower-case letters, which stand
+// for themselves inside a regular expression's character class.
+func plainSet(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// match does what sig.re.FindSubmatchIndex does for a fast signature:
+// it matches the type symbols of the arguments against the parameters
+// with leftmost-first (backtracking) preferences, filling spans with the
+// start and end of each parameter's match.
+func (sig *signature) match(supplied []byte, spans []int) bool {
+	return sig.matchFrom(0, 0, supplied, spans)
+}
+
+func (sig *signature) matchFrom(pi, pos int, s []byte, spans []int) bool {
+	if pi == len(sig.params) {
+		return pos == len(s)
+	}
+	p := &sig.params[pi]
+	try := func(n int) bool {
+		spans[2*pi], spans[2*pi+1] = pos, pos+n
+		return sig.matchFrom(pi+1, pos+n, s, spans)
+	}
+	one := pos < len(s) && strings.IndexByte(p.set, s[pos]) >= 0
+	switch p.quant {
+	case "":
+		return one && try(1)
+	case "?":
+		return (one && try(1)) || try(0)
+	case "??":
+		return try(0) || (one && try(1))
+	}
+	// "+": the longest run first.
+	n := 0
+	for pos+n < len(s) && strings.IndexByte(p.set, s[pos+n]) >= 0 {
+		n++
+	}
+	for ; n >= 1; n-- {
+		if try(n) {
+			return true
+		}
+	}
+	return false
 }
 
 // symbolOf is the signature symbol of a value's type.
@@ -171,54 +250,78 @@ func symbolOf(v any) byte {
 }
 
 // validate checks args against the signature and returns them with
-// context values substituted and 'a' arguments wrapped in arrays.
+// context values substituted and 'a' arguments wrapped in arrays. When
+// nothing needs changing it returns args itself.
 func (sig *signature) validate(args []any, context any) ([]any, error) {
 	var sb [16]byte
 	supplied := sb[:0]
 	for _, a := range args {
 		supplied = append(supplied, symbolOf(a))
 	}
-	m := sig.re.FindSubmatchIndex(supplied)
+	var spanBuf [2 * 8]int
+	var m []int
+	if sig.fast && len(sig.params) <= 8 {
+		if sig.match(supplied, spanBuf[:2*len(sig.params)]) {
+			m = spanBuf[:2*len(sig.params)]
+		}
+	} else if mm := sig.re.FindSubmatchIndex(supplied); mm != nil {
+		m = mm[2:]
+	}
 	if m == nil {
 		return nil, sig.validationError(args, string(supplied))
 	}
-	validated := make([]any, 0, len(sig.params))
+	// validated stays nil while the output is args unchanged.
+	var validated []any
+	n := 0 // number of output values
+	add := func(v any, same bool) {
+		if validated == nil && !same {
+			validated = make([]any, n, max(len(sig.params), len(args)))
+			copy(validated, args[:n])
+		}
+		if validated != nil {
+			validated = append(validated, v)
+		}
+		n++
+	}
 	argIndex := 0
 	for i, p := range sig.params {
-		match := string(supplied[m[2*i+2]:m[2*i+3]])
-		if match == "" {
+		match := supplied[m[2*i]:m[2*i+1]]
+		if len(match) == 0 {
 			if p.context && p.contextRegex != nil {
 				ct := symbolOf(context)
-				if p.contextRegex.MatchString(string(ct)) {
-					validated = append(validated, context)
+				if strings.IndexByte(p.set, ct) >= 0 {
+					add(context, false)
 				} else {
 					return nil, newError("T0411", -1, "").val(context).with("index", float64(argIndex+1))
 				}
 			} else {
-				var a any = Undefined{}
 				if argIndex < len(args) {
-					a = args[argIndex]
+					add(args[argIndex], n == argIndex)
+				} else {
+					add(Undefined{}, false)
 				}
-				validated = append(validated, a)
 				argIndex++
 			}
 			continue
 		}
-		for _, single := range []byte(match) {
+		for _, single := range match {
 			arg := args[argIndex]
+			same := n == argIndex
 			if p.typ == "a" {
 				if single == 'm' {
-					arg = Undefined{}
+					if !isUndef(arg) {
+						arg, same = Undefined{}, false
+					}
 				} else {
 					arrayOK := true
 					if p.subtype != "" {
-						if single != 'a' && match != p.subtype {
+						if single != 'a' && string(match) != p.subtype {
 							arrayOK = false
 						} else if single == 'a' {
 							items, _ := asArray(arg)
 							if len(items) > 0 {
 								it := symbolOf(items[0])
-								if string(it) != p.subtype[:1] {
+								if it != p.subtype[0] {
 									arrayOK = false
 								} else {
 									for _, v := range items {
@@ -235,13 +338,20 @@ func (sig *signature) validate(args []any, context any) ([]any, error) {
 						return nil, newError("T0412", -1, "").val(arg).with("index", float64(argIndex+1)).with("type", arraySignatureMapping[p.subtype])
 					}
 					if single != 'a' {
-						arg = []any{arg}
+						arg, same = []any{arg}, false
 					}
 				}
 			}
-			validated = append(validated, arg)
+			add(arg, same)
 			argIndex++
 		}
+	}
+	if validated == nil {
+		if n == len(args) {
+			return args, nil
+		}
+		validated = make([]any, n)
+		copy(validated, args[:n])
 	}
 	return validated, nil
 }
