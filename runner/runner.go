@@ -297,11 +297,6 @@ func (r *Runner) StopExecution(ctx context.Context, arn, errName, cause string) 
 	}
 }
 
-// RedriveExecution is not supported yet.
-func (r *Runner) RedriveExecution(ctx context.Context, arn string) (time.Time, error) {
-	return time.Time{}, fmt.Errorf("%w: redrive is not supported by this server yet", service.ErrNotRedrivable)
-}
-
 // deliver queues an input for an execution and makes sure a goroutine
 // processes its mailbox.
 func (r *Runner) deliver(arn string, p pending) {
