@@ -42,7 +42,8 @@ type Function struct {
 	name   string
 	sig    *signature
 	arity  int
-	native func(c *call, args []any) (any, error)
+	native func(c call, args []any) (any, error)
+	rand   RandomSource // for native functions that need randomness
 
 	once    sync.Once
 	sigErr  error
@@ -81,14 +82,17 @@ func (f *Function) prepare() error {
 }
 
 // call is the context a native function runs in: jsonata-js's `this`.
+// It is passed by value, so that calling a native function allocates
+// nothing.
 type call struct {
 	ev    *evaluator
 	input any
 	env   *frame
+	fn    *Function // the function called
 }
 
 // apply invokes a function value on behalf of a native function.
-func (c *call) apply(fn any, args []any) (any, error) {
+func (c call) apply(fn any, args []any) (any, error) {
 	return c.ev.apply(fn, args, nil, c.env, "", -1)
 }
 
@@ -228,7 +232,7 @@ func (ev *evaluator) applyInner2(proc any, args []any, input any, env *frame) (a
 
 func (ev *evaluator) callNative(f *Function, args []any, input any, env *frame) (any, error) {
 	if f.native != nil {
-		return f.native(&call{ev: ev, input: input, env: env}, args)
+		return f.native(call{ev: ev, input: input, env: env, fn: f}, args)
 	}
 	if f.Impl == nil {
 		return nil, newError("T1006", -1, "")
@@ -392,7 +396,7 @@ func (ev *evaluator) applyExpr(n *node, input any, env *frame) (any, error) {
 
 // composeFunc returns a native function applying f then g.
 func composeFunc(f, g any) *Function {
-	return &Function{arity: 1, native: func(c *call, args []any) (any, error) {
+	return &Function{arity: 1, native: func(c call, args []any) (any, error) {
 		var x any = Undefined{}
 		if len(args) > 0 {
 			x = args[0]

@@ -35,21 +35,59 @@ const maxAWSArray = 1e7
 // randomness of $random() without a seed, $uuid() and the standard
 // $shuffle(); it must be safe for concurrent use if the map is shared
 // between goroutines.
+//
+// The functions that need no randomness are built once and shared; the
+// map and the three functions bound to r are built per call, in three
+// allocations, because the engine calls AWSFunctions for every state.
+// The returned functions must not be modified.
 func AWSFunctions(r RandomSource) map[string]*Function {
+	shared := awsShared()
+	fs := &awsRandomFuncs{
+		random:  awsFunc("random", "<n?:n>", 1, fnRandomAWS),
+		uuid:    awsFunc("uuid", "<:s>", 0, fnUUID),
+		shuffle: awsFunc("shuffle", "<a:a>", 1, fnShuffleAWS),
+	}
+	fs.random.rand, fs.uuid.rand, fs.shuffle.rand = r, r, r
 	return map[string]*Function{
-		"partition": awsFunc("partition", "<an:a>", 2, fnPartition),
-		"range":     awsFunc("range", "<nnn?:a>", 3, fnRange),
-		"hash":      awsFunc("hash", "<ss:s>", 2, fnHash),
-		"random":    awsFunc("random", "<n?:n>", 1, randomFunc(r)),
-		"uuid":      awsFunc("uuid", "<:s>", 0, uuidFunc(r)),
-		"parse":     awsFunc("parse", "<s-:j>", 1, fnParse),
-		"shuffle":   awsFunc("shuffle", "<a:a>", 1, func(c *call, args []any) (any, error) { return shuffle(r, args) }),
+		"partition": shared.partition,
+		"range":     shared.rng,
+		"hash":      shared.hash,
+		"random":    &fs.random,
+		"uuid":      &fs.uuid,
+		"parse":     shared.parse,
+		"shuffle":   &fs.shuffle,
 		"eval":      nil,
 	}
 }
 
-func awsFunc(name, sig string, arity int, fn func(c *call, args []any) (any, error)) *Function {
-	return &Function{Signature: sig, name: name, sig: awsSignatures()[sig], arity: arity, native: fn, checked: true}
+// awsRandomFuncs holds the functions of AWSFunctions bound to one
+// RandomSource, so that they cost one allocation.
+type awsRandomFuncs struct {
+	random, uuid, shuffle Function
+}
+
+// awsSharedFuncs are the functions of AWSFunctions that need no
+// randomness. They are immutable once built.
+type awsSharedFuncs struct {
+	partition, rng, hash, parse *Function
+}
+
+var awsShared = sync.OnceValue(func() *awsSharedFuncs {
+	return &awsSharedFuncs{
+		partition: awsFuncPtr("partition", "<an:a>", 2, fnPartition),
+		rng:       awsFuncPtr("range", "<nnn?:a>", 3, fnRange),
+		hash:      awsFuncPtr("hash", "<ss:s>", 2, fnHash),
+		parse:     awsFuncPtr("parse", "<s-:j>", 1, fnParse),
+	}
+})
+
+func awsFunc(name, sig string, arity int, fn func(c call, args []any) (any, error)) Function {
+	return Function{Signature: sig, name: name, sig: awsSignatures()[sig], arity: arity, native: fn, checked: true}
+}
+
+func awsFuncPtr(name, sig string, arity int, fn func(c call, args []any) (any, error)) *Function {
+	f := awsFunc(name, sig, arity, fn)
+	return &f
 }
 
 // awsSignatures parses the signatures of AWS's functions once: AWSFunctions
@@ -63,13 +101,16 @@ var awsSignatures = sync.OnceValue(func() map[string]*signature {
 	return m
 })
 
+// fnShuffleAWS is $shuffle with the randomness of c.fn.rand.
+func fnShuffleAWS(c call, args []any) (any, error) { return shuffle(c.fn.rand, args) }
+
 // awsError reports a bad argument to one of AWS's functions. AWS's own
 // error texts for these are not recorded, so the code is ours.
 func awsError(fn, msg string) *Error {
 	return newError("D3200", -1, "").with("functionName", fn).with("message", msg)
 }
 
-func fnPartition(c *call, args []any) (any, error) {
+func fnPartition(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -93,7 +134,7 @@ func fnPartition(c *call, args []any) (any, error) {
 	return out, nil
 }
 
-func fnRange(c *call, args []any) (any, error) {
+func fnRange(c call, args []any) (any, error) {
 	start, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil
@@ -126,7 +167,7 @@ func fnRange(c *call, args []any) (any, error) {
 	return out, nil
 }
 
-func fnHash(c *call, args []any) (any, error) {
+func fnHash(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -151,8 +192,11 @@ func fnHash(c *call, args []any) (any, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func randomFunc(r RandomSource) func(c *call, args []any) (any, error) {
-	return func(c *call, args []any) (any, error) {
+// fnRandomAWS is AWS's $random([seed]), reading c.fn.rand when there
+// is no seed.
+func fnRandomAWS(c call, args []any) (any, error) {
+	r := c.fn.rand
+	{
 		if seed, ok := arg(args, 0).(float64); ok {
 			var s uint64
 			if value.IsInteger(seed) && math.Abs(seed) < 1<<63 {
@@ -169,8 +213,10 @@ func randomFunc(r RandomSource) func(c *call, args []any) (any, error) {
 	}
 }
 
-func uuidFunc(r RandomSource) func(c *call, args []any) (any, error) {
-	return func(c *call, args []any) (any, error) {
+// fnUUID is AWS's $uuid(), reading c.fn.rand.
+func fnUUID(c call, args []any) (any, error) {
+	r := c.fn.rand
+	{
 		if r == nil {
 			return nil, newError("U1006", -1, "")
 		}
@@ -184,7 +230,7 @@ func uuidFunc(r RandomSource) func(c *call, args []any) (any, error) {
 	}
 }
 
-func fnParse(c *call, args []any) (any, error) {
+func fnParse(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil

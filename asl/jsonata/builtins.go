@@ -3,7 +3,7 @@ package jsonata
 // builtin defines a native function with jsonata-js's signature and arity
 // (the number of parameters of its JavaScript implementation, which
 // decides the arguments higher-order functions pass to it).
-func builtin(name, sig string, arity int, fn func(c *call, args []any) (any, error)) *Function {
+func builtin(name, sig string, arity int, fn func(c call, args []any) (any, error)) *Function {
 	return &Function{Signature: sig, name: name, sig: mustSignature(sig), arity: arity, native: fn, checked: true}
 }
 
@@ -84,7 +84,7 @@ func init() {
 }
 
 // fnEval is $eval: it parses and evaluates an expression at run time.
-func fnEval(c *call, args []any) (any, error) {
+func fnEval(c call, args []any) (any, error) {
 	src, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil

@@ -444,7 +444,7 @@ func formatComponent(t time.Time, m dtMarker, offH, offM int) (string, error) {
 	return "undefined", nil
 }
 
-func (c *call) timestamp() (time.Time, error) {
+func (c call) timestamp() (time.Time, error) {
 	if !c.ev.hasNow {
 		return time.Time{}, newError("U1004", -1, "")
 	}
@@ -458,7 +458,7 @@ func optString(args []any, i int) *string {
 	return nil
 }
 
-func fnFromMillis(c *call, args []any) (any, error) {
+func fnFromMillis(c call, args []any) (any, error) {
 	ms, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil
@@ -466,7 +466,7 @@ func fnFromMillis(c *call, args []any) (any, error) {
 	return formatDateTime(ms, optString(args, 1), optString(args, 2))
 }
 
-func fnNow(c *call, args []any) (any, error) {
+func fnNow(c call, args []any) (any, error) {
 	now, err := c.timestamp()
 	if err != nil {
 		return nil, err
@@ -474,7 +474,7 @@ func fnNow(c *call, args []any) (any, error) {
 	return formatDateTime(float64(now.UnixMilli()), optString(args, 0), optString(args, 1))
 }
 
-func fnMillis(c *call, args []any) (any, error) {
+func fnMillis(c call, args []any) (any, error) {
 	now, err := c.timestamp()
 	if err != nil {
 		return nil, err
@@ -484,7 +484,7 @@ func fnMillis(c *call, args []any) (any, error) {
 
 var iso8601RE = regexp.MustCompile(`^\d{4}(-[01]\d)*(-[0-3]\d)*(T[0-2]\d:[0-5]\d:[0-5]\d)*(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$`)
 
-func fnToMillis(c *call, args []any) (any, error) {
+func fnToMillis(c call, args []any) (any, error) {
 	ts, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -521,7 +521,7 @@ type dtPartMatcher struct {
 	component byte
 }
 
-func (c *call) parseDateTime(ts, picture string) (any, error) {
+func (c call) parseDateTime(ts, picture string) (any, error) {
 	spec, err := analyseDateTimePicture(picture)
 	if err != nil {
 		return nil, err

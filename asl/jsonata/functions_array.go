@@ -7,7 +7,7 @@ import (
 	"github.com/stepwise-run/stepwise/value"
 )
 
-func fnBoolean(c *call, args []any) (any, error) {
+func fnBoolean(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -19,7 +19,7 @@ func fnBoolean(c *call, args []any) (any, error) {
 	return b, nil
 }
 
-func fnNot(c *call, args []any) (any, error) {
+func fnNot(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -47,7 +47,7 @@ func hofArgs(fn any, v, i, all any) []any {
 	return args
 }
 
-func fnMap(c *call, args []any) (any, error) {
+func fnMap(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -67,7 +67,7 @@ func fnMap(c *call, args []any) (any, error) {
 	return result, nil
 }
 
-func fnFilter(c *call, args []any) (any, error) {
+func fnFilter(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -89,7 +89,7 @@ func fnFilter(c *call, args []any) (any, error) {
 	return result, nil
 }
 
-func fnSingle(c *call, args []any) (any, error) {
+func fnSingle(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -123,7 +123,7 @@ func fnSingle(c *call, args []any) (any, error) {
 	return result, nil
 }
 
-func fnZip(c *call, args []any) (any, error) {
+func fnZip(c call, args []any) (any, error) {
 	result := []any{}
 	if len(args) == 0 {
 		return result, nil
@@ -148,7 +148,7 @@ func fnZip(c *call, args []any) (any, error) {
 	return result, nil
 }
 
-func fnReduce(c *call, args []any) (any, error) {
+func fnReduce(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -185,7 +185,7 @@ func fnReduce(c *call, args []any) (any, error) {
 	return result, nil
 }
 
-func fnSift(c *call, args []any) (any, error) {
+func fnSift(c call, args []any) (any, error) {
 	o, ok := arg(args, 0).(*value.Object)
 	if !ok {
 		return Undefined{}, nil
@@ -229,7 +229,7 @@ func keysOf(v any) []string {
 	return nil
 }
 
-func fnKeys(c *call, args []any) (any, error) {
+func fnKeys(c call, args []any) (any, error) {
 	ks := keysOf(arg(args, 0))
 	result := newSeq(len(ks))
 	for _, k := range ks {
@@ -238,16 +238,16 @@ func fnKeys(c *call, args []any) (any, error) {
 	return result, nil
 }
 
-func fnLookup(c *call, args []any) (any, error) {
+func fnLookup(c call, args []any) (any, error) {
 	key, _ := arg(args, 1).(string)
 	return lookupField(arg(args, 0), key), nil
 }
 
-func fnAppend(c *call, args []any) (any, error) {
+func fnAppend(c call, args []any) (any, error) {
 	return appendValues(arg(args, 0), arg(args, 1)), nil
 }
 
-func fnExists(c *call, args []any) (any, error) {
+func fnExists(c call, args []any) (any, error) {
 	return !isUndef(arg(args, 0)), nil
 }
 
@@ -271,11 +271,11 @@ func spread(v any) any {
 	return v
 }
 
-func fnSpread(c *call, args []any) (any, error) {
+func fnSpread(c call, args []any) (any, error) {
 	return spread(arg(args, 0)), nil
 }
 
-func fnMerge(c *call, args []any) (any, error) {
+func fnMerge(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -292,7 +292,7 @@ func fnMerge(c *call, args []any) (any, error) {
 	return result, nil
 }
 
-func fnReverse(c *call, args []any) (any, error) {
+func fnReverse(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -308,7 +308,7 @@ func fnReverse(c *call, args []any) (any, error) {
 	return out, nil
 }
 
-func fnEach(c *call, args []any) (any, error) {
+func fnEach(c call, args []any) (any, error) {
 	o, _ := arg(args, 0).(*value.Object)
 	fn := arg(args, 1)
 	result := newSeq(o.Len())
@@ -324,7 +324,7 @@ func fnEach(c *call, args []any) (any, error) {
 	return result, nil
 }
 
-func fnError(c *call, args []any) (any, error) {
+func fnError(c call, args []any) (any, error) {
 	msg, _ := arg(args, 0).(string)
 	if msg == "" {
 		msg = "$error() function evaluated"
@@ -332,7 +332,7 @@ func fnError(c *call, args []any) (any, error) {
 	return nil, newError("D3137", -1, "").with("message", msg)
 }
 
-func fnAssert(c *call, args []any) (any, error) {
+func fnAssert(c call, args []any) (any, error) {
 	cond, _ := arg(args, 0).(bool)
 	if !cond {
 		msg, _ := arg(args, 1).(string)
@@ -344,7 +344,7 @@ func fnAssert(c *call, args []any) (any, error) {
 	return Undefined{}, nil
 }
 
-func fnType(c *call, args []any) (any, error) {
+func fnType(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	switch x := v.(type) {
 	case Undefined:
@@ -372,7 +372,7 @@ func fnType(c *call, args []any) (any, error) {
 	return "object", nil
 }
 
-func fnSort(c *call, args []any) (any, error) {
+func fnSort(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -418,7 +418,7 @@ func fnSort(c *call, args []any) (any, error) {
 	return mergeSort(v, swap)
 }
 
-func fnShuffle(c *call, args []any) (any, error) {
+func fnShuffle(c call, args []any) (any, error) {
 	var r RandomSource
 	if c.ev.env != nil {
 		r = c.ev.env.Random
@@ -450,7 +450,7 @@ func shuffle(r RandomSource, args []any) (any, error) {
 	return result, nil
 }
 
-func fnDistinct(c *call, args []any) (any, error) {
+func fnDistinct(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -481,7 +481,7 @@ func fnDistinct(c *call, args []any) (any, error) {
 	return results, nil
 }
 
-func fnClone(c *call, args []any) (any, error) {
+func fnClone(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil

@@ -20,7 +20,7 @@ func numbersOf(v any) ([]float64, bool) {
 	return out, true
 }
 
-func fnSum(c *call, args []any) (any, error) {
+func fnSum(c call, args []any) (any, error) {
 	nums, ok := numbersOf(arg(args, 0))
 	if !ok {
 		return Undefined{}, nil
@@ -32,7 +32,7 @@ func fnSum(c *call, args []any) (any, error) {
 	return total, nil
 }
 
-func fnCount(c *call, args []any) (any, error) {
+func fnCount(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return 0.0, nil
@@ -41,7 +41,7 @@ func fnCount(c *call, args []any) (any, error) {
 	return float64(len(items)), nil
 }
 
-func fnMax(c *call, args []any) (any, error) {
+func fnMax(c call, args []any) (any, error) {
 	nums, ok := numbersOf(arg(args, 0))
 	if !ok || len(nums) == 0 {
 		return Undefined{}, nil
@@ -56,7 +56,7 @@ func fnMax(c *call, args []any) (any, error) {
 	return m, nil
 }
 
-func fnMin(c *call, args []any) (any, error) {
+func fnMin(c call, args []any) (any, error) {
 	nums, ok := numbersOf(arg(args, 0))
 	if !ok || len(nums) == 0 {
 		return Undefined{}, nil
@@ -71,7 +71,7 @@ func fnMin(c *call, args []any) (any, error) {
 	return m, nil
 }
 
-func fnAverage(c *call, args []any) (any, error) {
+func fnAverage(c call, args []any) (any, error) {
 	nums, ok := numbersOf(arg(args, 0))
 	if !ok || len(nums) == 0 {
 		return Undefined{}, nil
@@ -88,7 +88,7 @@ var (
 	radixNumberRE   = regexp.MustCompile(`^(0[xX][0-9A-Fa-f]+)|(0[oO][0-7]+)|(0[bB][0-1]+)$`)
 )
 
-func fnNumber(c *call, args []any) (any, error) {
+func fnNumber(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	switch x := v.(type) {
 	case Undefined:
@@ -133,7 +133,7 @@ func jsNumberRadix(s string) float64 {
 	return float64(n)
 }
 
-func fnAbs(c *call, args []any) (any, error) {
+func fnAbs(c call, args []any) (any, error) {
 	f, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil
@@ -141,7 +141,7 @@ func fnAbs(c *call, args []any) (any, error) {
 	return math.Abs(f), nil
 }
 
-func fnFloor(c *call, args []any) (any, error) {
+func fnFloor(c call, args []any) (any, error) {
 	f, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil
@@ -149,7 +149,7 @@ func fnFloor(c *call, args []any) (any, error) {
 	return math.Floor(f), nil
 }
 
-func fnCeil(c *call, args []any) (any, error) {
+func fnCeil(c call, args []any) (any, error) {
 	f, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil
@@ -205,7 +205,7 @@ func roundHalfEven(x float64, precision int) float64 {
 	return r
 }
 
-func fnRound(c *call, args []any) (any, error) {
+func fnRound(c call, args []any) (any, error) {
 	f, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil
@@ -214,7 +214,7 @@ func fnRound(c *call, args []any) (any, error) {
 	return roundHalfEven(f, int(p)), nil
 }
 
-func fnSqrt(c *call, args []any) (any, error) {
+func fnSqrt(c call, args []any) (any, error) {
 	f, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil
@@ -225,7 +225,7 @@ func fnSqrt(c *call, args []any) (any, error) {
 	return math.Sqrt(f), nil
 }
 
-func fnPower(c *call, args []any) (any, error) {
+func fnPower(c call, args []any) (any, error) {
 	b, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil
@@ -241,7 +241,7 @@ func fnPower(c *call, args []any) (any, error) {
 	return r, nil
 }
 
-func fnRandom(c *call, args []any) (any, error) {
+func fnRandom(c call, args []any) (any, error) {
 	if c.ev.env == nil || c.ev.env.Random == nil {
 		return nil, newError("U1006", -1, "")
 	}
@@ -253,7 +253,7 @@ func randomFloat(r RandomSource) float64 {
 	return float64(r.Uint64()>>11) / (1 << 53)
 }
 
-func fnFormatBase(c *call, args []any) (any, error) {
+func fnFormatBase(c call, args []any) (any, error) {
 	f, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil

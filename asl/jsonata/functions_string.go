@@ -17,7 +17,7 @@ func arg(args []any, i int) any {
 	return Undefined{}
 }
 
-func fnString(c *call, args []any) (any, error) {
+func fnString(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -39,7 +39,7 @@ func fnString(c *call, args []any) (any, error) {
 // runesOf splits s into code points, as jsonata-js's stringToArray does.
 func runesOf(s string) []rune { return []rune(s) }
 
-func fnSubstring(c *call, args []any) (any, error) {
+func fnSubstring(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -91,7 +91,7 @@ func sliceRunes(rs []rune, start, end float64) []rune {
 	return rs[s:e]
 }
 
-func fnSubstringBefore(c *call, args []any) (any, error) {
+func fnSubstringBefore(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -103,7 +103,7 @@ func fnSubstringBefore(c *call, args []any) (any, error) {
 	return s, nil
 }
 
-func fnSubstringAfter(c *call, args []any) (any, error) {
+func fnSubstringAfter(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -115,7 +115,7 @@ func fnSubstringAfter(c *call, args []any) (any, error) {
 	return s, nil
 }
 
-func fnLowercase(c *call, args []any) (any, error) {
+func fnLowercase(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -123,7 +123,7 @@ func fnLowercase(c *call, args []any) (any, error) {
 	return jsLower(s), nil
 }
 
-func fnUppercase(c *call, args []any) (any, error) {
+func fnUppercase(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -131,7 +131,7 @@ func fnUppercase(c *call, args []any) (any, error) {
 	return jsUpper(s), nil
 }
 
-func fnLength(c *call, args []any) (any, error) {
+func fnLength(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -139,7 +139,7 @@ func fnLength(c *call, args []any) (any, error) {
 	return float64(utf8.RuneCountInString(s)), nil
 }
 
-func fnTrim(c *call, args []any) (any, error) {
+func fnTrim(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -164,7 +164,7 @@ func fnTrim(c *call, args []any) (any, error) {
 	return r, nil
 }
 
-func fnPad(c *call, args []any) (any, error) {
+func fnPad(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -193,7 +193,7 @@ func fnPad(c *call, args []any) (any, error) {
 
 // matcher calls a matcher function (a regex or a lambda) on str and
 // checks the result's structure.
-func (c *call) matcher(fn any, args []any) (any, error) {
+func (c call) matcher(fn any, args []any) (any, error) {
 	r, err := c.apply(fn, args)
 	if err != nil {
 		return nil, err
@@ -236,7 +236,7 @@ func matchField(o any, key string) any {
 	return Undefined{}
 }
 
-func fnContains(c *call, args []any) (any, error) {
+func fnContains(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -253,7 +253,7 @@ func fnContains(c *call, args []any) (any, error) {
 	}
 }
 
-func fnMatch(c *call, args []any) (any, error) {
+func fnMatch(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -287,7 +287,7 @@ func fnMatch(c *call, args []any) (any, error) {
 	return result, nil
 }
 
-func fnReplace(c *call, args []any) (any, error) {
+func fnReplace(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -442,7 +442,7 @@ func parseLeadingInt(s string) (int, int) {
 	return v, n
 }
 
-func fnSplit(c *call, args []any) (any, error) {
+func fnSplit(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -499,7 +499,7 @@ func fnSplit(c *call, args []any) (any, error) {
 	return result, nil
 }
 
-func fnJoin(c *call, args []any) (any, error) {
+func fnJoin(c call, args []any) (any, error) {
 	v := arg(args, 0)
 	if isUndef(v) {
 		return Undefined{}, nil
@@ -513,7 +513,7 @@ func fnJoin(c *call, args []any) (any, error) {
 	return strings.Join(parts, sep), nil
 }
 
-func fnBase64Encode(c *call, args []any) (any, error) {
+func fnBase64Encode(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -527,7 +527,7 @@ func fnBase64Encode(c *call, args []any) (any, error) {
 	return base64.StdEncoding.EncodeToString(bs), nil
 }
 
-func fnBase64Decode(c *call, args []any) (any, error) {
+func fnBase64Decode(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -626,7 +626,7 @@ func decodeURI(s string, reservedKeep string, name string) (any, error) {
 	return string(out), nil
 }
 
-func fnEncodeURLComponent(c *call, args []any) (any, error) {
+func fnEncodeURLComponent(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -634,7 +634,7 @@ func fnEncodeURLComponent(c *call, args []any) (any, error) {
 	return encodeURI(s, "", "encodeUrlComponent")
 }
 
-func fnEncodeURL(c *call, args []any) (any, error) {
+func fnEncodeURL(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -642,7 +642,7 @@ func fnEncodeURL(c *call, args []any) (any, error) {
 	return encodeURI(s, uriReserved, "encodeUrl")
 }
 
-func fnDecodeURLComponent(c *call, args []any) (any, error) {
+func fnDecodeURLComponent(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil
@@ -650,7 +650,7 @@ func fnDecodeURLComponent(c *call, args []any) (any, error) {
 	return decodeURI(s, "", "decodeUrlComponent")
 }
 
-func fnDecodeURL(c *call, args []any) (any, error) {
+func fnDecodeURL(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil

@@ -436,7 +436,7 @@ func formatIntegerWith(value float64, f *integerFormat) (string, error) {
 	return s, nil
 }
 
-func fnFormatInteger(c *call, args []any) (any, error) {
+func fnFormatInteger(c call, args []any) (any, error) {
 	v, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil
@@ -526,7 +526,7 @@ func integerMatcher(f *integerFormat) (*intMatcher, error) {
 	return m, nil
 }
 
-func fnParseInteger(c *call, args []any) (any, error) {
+func fnParseInteger(c call, args []any) (any, error) {
 	s, ok := arg(args, 0).(string)
 	if !ok {
 		return Undefined{}, nil

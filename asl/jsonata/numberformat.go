@@ -64,7 +64,7 @@ func runeSub(s string, start, end int) string {
 
 func runeLen(s string) int { return len([]rune(s)) }
 
-func fnFormatNumber(c *call, args []any) (any, error) {
+func fnFormatNumber(c call, args []any) (any, error) {
 	v, ok := arg(args, 0).(float64)
 	if !ok {
 		return Undefined{}, nil

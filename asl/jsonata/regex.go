@@ -190,7 +190,7 @@ func (r *regexLit) buildMatch(str string, all [][]int, i int) *value.Object {
 	}
 	o.Set("groups", groups)
 	end := m[1]
-	o.Set("next", &Function{arity: 0, native: func(c *call, args []any) (any, error) {
+	o.Set("next", &Function{arity: 0, native: func(c call, args []any) (any, error) {
 		if end >= len(str) || i+1 >= len(all) {
 			return Undefined{}, nil
 		}
