@@ -254,6 +254,9 @@ func recurseDescendants(input any, rs *seq) {
 }
 
 func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
+	if n.op == "&" {
+		return ev.concat(n, input, env)
+	}
 	lhs, err := ev.eval(n.lhs, input, env)
 	if err != nil {
 		return nil, err
@@ -300,22 +303,6 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 		return !deepEqual(lhs, rhs), nil
 	case "<", "<=", ">", ">=":
 		result, err = compareOp(lhs, rhs, op)
-	case "&":
-		var ls, rs string
-		if !isUndef(lhs) {
-			if ls, err = stringify(lhs); err != nil {
-				break
-			}
-		}
-		if !isUndef(rhs) {
-			if rs, err = stringify(rhs); err != nil {
-				break
-			}
-		}
-		result = ls + rs
-		if n := len(ls) + len(rs); n > 1024 {
-			err = ev.charge(int64(n / 1024))
-		}
 	case "..":
 		result, err = ev.rangeOp(lhs, rhs)
 	case "in":
@@ -502,7 +489,10 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 		}
 		return -f, nil
 	case "[":
-		var result any = []any{}
+		// Items are appended as jsonata-js's fn.append does, into one
+		// slice: arrays are spliced in, except those built by a nested
+		// array constructor.
+		result := make([]any, 0, len(n.exprs))
 		pending := concurrentError{t0: ev.vclock, end: ev.vclock}
 		for _, item := range n.exprs {
 			ev.vclock = pending.t0
@@ -517,19 +507,17 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 			if isUndef(v) || pending.err != nil {
 				continue
 			}
-			if item.typ == ntUnary && item.op == "[" {
-				xs, _ := asArray(result)
-				result = append(xs, v)
+			if ys, ok := asArray(v); ok && !(item.typ == ntUnary && item.op == "[") {
+				result = append(result, ys...)
 			} else {
-				result = appendValues(result, v)
+				result = append(result, v)
 			}
 		}
 		if err := pending.finish(ev); err != nil {
 			return nil, err
 		}
 		if n.consarray {
-			xs, _ := asArray(result)
-			return &seq{items: xs, cons: true}, nil
+			return &seq{items: result, cons: true}, nil
 		}
 		return result, nil
 	case "{":

@@ -281,7 +281,13 @@ func fnMerge(c call, args []any) (any, error) {
 		return Undefined{}, nil
 	}
 	items, _ := asArray(v)
-	result := value.NewObject(0)
+	n := 0
+	for _, it := range items {
+		if o, ok := it.(*value.Object); ok {
+			n += o.Len()
+		}
+	}
+	result := value.NewObject(n)
 	for _, it := range items {
 		if o, ok := it.(*value.Object); ok {
 			for k, e := range o.All() {
