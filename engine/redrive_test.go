@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/value"
 )
 
@@ -336,4 +338,97 @@ func TestRedriveRefused(t *testing.T) {
 	if _, err := h.m.Redrive(h.x, h.now); !errors.Is(err, ErrNotRedrivable) {
 		t.Fatalf("after %d redrives: %v", MaxRedrives, err)
 	}
+}
+
+// FuzzRedrive runs definitions with some tasks failing (a bit of mask per
+// task) until the execution fails or is stopped, redrives it from its
+// snapshot and runs it with every task succeeding: nothing may panic, the
+// history's ids must stay contiguous and a redriven execution must be
+// RUNNING or finished.
+func FuzzRedrive(f *testing.F) {
+	seeds := []struct{ def, input string }{
+		{`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}`, `{}`},
+		{`{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},"End":true}}}`, `[1,2,3,4]`},
+		{`{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3,"Next":"B"},"B":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}],"End":true}}}`, `{}`},
+		{`{"TimeoutSeconds":5,"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},"ToleratedFailureCount":1,"End":true}}}`, `[1,2,3]`},
+	}
+	for i, s := range seeds {
+		f.Add(s.def, s.input, uint64(0b1010)<<i)
+	}
+	f.Fuzz(func(t *testing.T, def, input string, mask uint64) {
+		d, diags := asl.Check([]byte(def), asl.ValidateOptions{})
+		if asl.HasErrors(diags) {
+			return
+		}
+		m, err := Compile(d)
+		if err != nil {
+			return
+		}
+		x, res, err := m.Start(testMeta(), input, t0)
+		if err != nil {
+			return
+		}
+		var events []history.Event
+		events = append(events, res.Events...)
+		now, task := t0, 0
+		drive := func(failing bool) {
+			for steps := 0; !x.Done() && steps < 50; steps++ {
+				var in Input
+				for _, e := range res.Effects {
+					switch e.Kind {
+					case EffectScheduleTask:
+						if in.Kind == 0 || in.Kind == InputTimerFired {
+							in = Input{Kind: InputTaskSucceeded, ID: e.ID, Output: e.Task.Input}
+							if failing && mask>>(task%64)&1 == 1 {
+								in = Input{Kind: InputTaskFailed, ID: e.ID, Error: "Fuzz"}
+							}
+							task++
+						}
+					case EffectArmTimer:
+						if in.Kind == 0 {
+							in = Input{Kind: InputTimerFired, ID: e.ID}
+							if e.At.After(now) {
+								now = e.At
+							}
+						}
+					}
+				}
+				if in.Kind == 0 {
+					in = Input{Kind: InputStop, Error: "Fuzz"}
+				}
+				in.Now = now
+				if res, err = m.Step(x, in); err != nil {
+					t.Fatalf("Step: %v", err)
+				}
+				events = append(events, res.Events...)
+			}
+		}
+		drive(true)
+		if !x.Done() || x.Status == StatusSucceeded {
+			return
+		}
+		b, err := m.Encode(x)
+		if err != nil {
+			t.Fatalf("Encode: %v", err)
+		}
+		if x, err = m.Decode(b); err != nil {
+			t.Fatalf("Decode: %v", err)
+		}
+		if res, err = m.Redrive(x, now); err != nil {
+			if errors.Is(err, ErrNotRedrivable) {
+				return
+			}
+			t.Fatalf("Redrive: %v", err)
+		}
+		events = append(events, res.Events...)
+		if x.Meta.RedriveCount != 1 {
+			t.Fatalf("redrive count %d", x.Meta.RedriveCount)
+		}
+		drive(false)
+		for i, e := range events {
+			if e.ID != int64(i+1) || e.PreviousEventID >= e.ID {
+				t.Fatalf("event %d: id %d previous %d", i+1, e.ID, e.PreviousEventID)
+			}
+		}
+	})
 }
