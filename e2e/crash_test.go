@@ -69,6 +69,9 @@ type startedExecution struct {
 	// acked: StartExecution answered with success. Otherwise an attempt
 	// was cut off by a kill and a later one found the execution existing.
 	acked bool
+	// existing: when a repeated StartExecution answered
+	// ExecutionAlreadyExists, the execution's status and input just after.
+	existingStatus, existingInput string
 }
 
 // harness talks to a server that the test kills and restarts.
@@ -125,6 +128,17 @@ func (h *harness) start(ctx context.Context, smARN string, p plannedExecution) (
 			return s, fmt.Errorf("start %s: execution ARN %s, want %s", p.name, got, s.arn)
 		}
 	case retried && errors.As(err, &exists):
+		// AWS answers a repeat with the same input like the first call
+		// while the execution runs; note what was there to check it.
+		var d *sfn.DescribeExecutionOutput
+		if _, err := h.call(ctx, func(ctx context.Context) error {
+			var err error
+			d, err = h.c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(s.arn)})
+			return err
+		}); err != nil {
+			return s, fmt.Errorf("describe %s after ExecutionAlreadyExists: %w", p.name, err)
+		}
+		s.existingStatus, s.existingInput = string(d.Status), aws.ToString(d.Input)
 	default:
 		return s, fmt.Errorf("start %s: %w", p.name, err)
 	}
@@ -309,13 +323,20 @@ func TestCrash(t *testing.T) {
 		failures = append(failures, fmt.Sprintf("the server died on its own during the checks: %v", status))
 	}
 	acked := 0
+	existing := map[string]int{}
 	for _, s := range started {
 		if s.acked {
 			acked++
+		} else {
+			existing[s.existingStatus]++
+		}
+		if s.existingStatus == string(types.ExecutionStatusRunning) && s.existingInput == s.input {
+			failures = append(failures, fmt.Sprintf("%s: a repeated StartExecution with the same input answered ExecutionAlreadyExists "+
+				"while the execution was RUNNING (AWS answers it like the first call)", s.name))
 		}
 	}
-	t.Logf("%d StartExecution answered, %d found existing after a cut-off attempt; %d transport errors retried",
-		acked, len(started)-acked, h.transportErrors.Load())
+	t.Logf("%d StartExecution answered, %d found existing after a cut-off attempt (status then: %v); %d transport errors retried",
+		acked, len(started)-acked, existing, h.transportErrors.Load())
 	t.Logf("durations: build %v, first %d starts %v, %d kills %v, drain %v, verify %v, total %v",
 		built.Sub(began).Round(time.Millisecond), crashFirstBatch, firstStarted.Sub(built).Round(time.Millisecond),
 		crashKills, killed.Sub(firstStarted).Round(time.Millisecond), drained.Sub(killed).Round(time.Millisecond),
@@ -446,6 +467,8 @@ func verifyOne(ctx context.Context, c *sfn.Client, m *engine.Machine, smARN stri
 // failureKind classifies a verifyOne message for the summary.
 func failureKind(msg string) string {
 	switch {
+	case strings.Contains(msg, "ExecutionAlreadyExists"):
+		return "repeated StartExecution refused"
 	case strings.Contains(msg, "describe"):
 		return "missing"
 	case strings.Contains(msg, "status "):
