@@ -25,6 +25,9 @@ func (r *run) contextObject(f *Frame, extra func(*value.Object)) *value.Object {
 	exec.Set("Name", x.Meta.ExecutionName)
 	exec.Set("RoleArn", x.Meta.RoleARN)
 	exec.Set("RedriveCount", float64(x.Meta.RedriveCount))
+	if !x.Meta.RedriveTime.IsZero() {
+		exec.Set("RedriveTime", x.Meta.RedriveTime.UTC().Format(isoMillis))
+	}
 	sm := value.NewObject(2)
 	sm.Set("Id", x.Meta.StateMachineARN)
 	sm.Set("Name", x.Meta.StateMachineName)

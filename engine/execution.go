@@ -31,7 +31,9 @@ type Meta struct {
 	StateMachineVersionARN string
 	StateMachineAliasARN   string
 	RedriveCount           int
-	StartTime              time.Time
+	// RedriveTime is when the execution was last redriven (zero if never).
+	RedriveTime time.Time `json:",omitzero"`
+	StartTime   time.Time
 	// Seed initialises the execution's random generator (retry jitter,
 	// States.UUID, States.MathRandom without a seed, $uuid, $random).
 	Seed uint64

@@ -50,6 +50,7 @@ func (m *Machine) Redrive(x *Execution, now time.Time) (Result, error) {
 	r := &run{m: m, x: x, now: now, ctx: context.Background()}
 	defer func() { x.lastTime = r.now }()
 	x.Meta.RedriveCount++
+	x.Meta.RedriveTime = now
 	x.Status = StatusRunning
 	x.Output, x.Error, x.Cause, x.HasError, x.HasCause = nil, "", "", false, false
 	x.stopTime = time.Time{}

@@ -130,6 +130,24 @@ func TestRedriveFailedTask(t *testing.T) {
 	})
 }
 
+func TestRedriveContext(t *testing.T) {
+	def := `{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+		"Arguments":{"rc":"{% $states.context.Execution.RedriveCount %}","rt":"{% $exists($states.context.Execution.RedriveTime) ? $states.context.Execution.RedriveTime : 'none' %}"},"End":true}}}`
+	both(t, func(t *testing.T, roundTrip bool) {
+		h := start(t, def, `{}`)
+		_, task := h.nextTask()
+		if got := value.String(task.Input); got != `{"rc":0,"rt":"none"}` {
+			t.Fatalf("first task input %s", got)
+		}
+		h.fail("Bad", "")
+		h.redrive(roundTrip)
+		_, task = h.nextTask()
+		if got := value.String(task.Input); got != `{"rc":1,"rt":"2026-03-01T12:01:00.000Z"}` {
+			t.Fatalf("redriven task input %s", got)
+		}
+	})
+}
+
 func TestRedriveMapRunsOnlyFailedIterations(t *testing.T) {
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
 		"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}}}}`
