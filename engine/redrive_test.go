@@ -340,6 +340,50 @@ func TestRedriveTwiceAndNested(t *testing.T) {
 	})
 }
 
+// TestSnapshotKeepsRedriveFrames checks that the frames kept for a
+// redrive (a failed Parallel's branches, a Map's failed iterations) and a
+// redriven Map's queue survive Encode and Decode unchanged.
+func TestSnapshotKeepsRedriveFrames(t *testing.T) {
+	roundTrip := func(h *harness, want string) {
+		t.Helper()
+		a, err := h.m.Encode(h.x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(a), want) {
+			t.Fatalf("snapshot has no %s: %s", want, a)
+		}
+		x, err := h.m.Decode(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := h.m.Encode(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(a) != string(b) {
+			t.Fatalf("round trip changed the snapshot:\n%s\n%s", a, b)
+		}
+	}
+	par := start(t, `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},
+		{"StartAt":"B","States":{"B":{"Type":"Fail","Error":"Bad"}}}]}}}`, `{}`)
+	par.wantStatus(StatusFailed, "")
+	roundTrip(par, `"kept":[`)
+
+	m := start(t, `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,"ToleratedFailureCount":1,"End":true,
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+			"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}}}}`, `[1,2,3]`)
+	m.fail("Bad", "")
+	m.fail("Bad", "")
+	m.wantStatus(StatusFailed, "")
+	roundTrip(m, `"kept":[`)
+	m.redrive(false)
+	roundTrip(m, `"redo":[`) // item 1 runs again, item 2 waits
+	m.succeedEach(func(any) string { return "0" })
+	m.wantStatus(StatusSucceeded, "[0,0,0]")
+}
+
 func TestRedriveRefused(t *testing.T) {
 	task := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}`
 	h := start(t, task, `{}`)
