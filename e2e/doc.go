@@ -6,6 +6,12 @@
 //
 // The tests that start servers are slow and skipped unless the environment
 // variable STEPWISE_E2E is 1, so `go test ./...` stays fast; `.ci/run` sets
-// it. The helpers (Server, NewClient, Reference, FetchHistory,
-// DiffHistories) are exported for other end-to-end tests.
+// it. TestCrash kills the server with SIGKILL at moments drawn from a
+// seeded generator; it logs the seed, and STEPWISE_E2E_SEED replays the
+// same plan (inputs, batches and kill delays; the server's timing still
+// varies). Smaller tests drive package runner in-process over a SQLite
+// store to reproduce, deterministically, what the crash test found.
+//
+// The helpers (Server, NewClient, Reference, FetchHistory, DiffHistories,
+// SameEventsAnyOrder) are exported for other end-to-end tests.
 package e2e
