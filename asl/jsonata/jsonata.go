@@ -102,6 +102,11 @@ func fastPath(n *node, input any, env *Env) (any, bool) {
 			if v, ok = o.Get(st.op); !ok {
 				return Undefined{}, true
 			}
+			if st.stages != nil {
+				if v, ok = indexValue(v, st.stages[0].expr.num); !ok {
+					return nil, false
+				}
+			}
 		case nil, bool, float64, string, Undefined:
 			return Undefined{}, true
 		default:
@@ -109,7 +114,7 @@ func fastPath(n *node, input any, env *Env) (any, bool) {
 		}
 	}
 	switch v.(type) {
-	case nil, bool, float64, string, []any, *value.Object:
+	case nil, bool, float64, string, []any, *value.Object, Undefined:
 		return v, true
 	}
 	return nil, false
@@ -120,40 +125,43 @@ func fastPath(n *node, input any, env *Env) (any, bool) {
 func IsFunction(v any) bool { return isFunction(v) }
 
 // markAll flags the simple paths of an AST for the fast path.
-func markAll(n *node) {
+func markAll(n *node) { walk(n, markSimple) }
+
+// walk calls f for n and every node below it.
+func walk(n *node, f func(*node)) {
 	if n == nil {
 		return
 	}
-	markSimple(n)
+	f(n)
 	for _, c := range []*node{n.lhs, n.rhs, n.expr, n.procedure, n.body, n.condition, n.then, n.els, n.pattern, n.update, n.del} {
-		markAll(c)
+		walk(c, f)
 	}
 	for _, c := range n.exprs {
-		markAll(c)
+		walk(c, f)
 	}
 	for _, c := range n.args {
-		markAll(c)
+		walk(c, f)
 	}
 	for _, c := range n.steps {
-		markAll(c)
+		walk(c, f)
 	}
 	for _, p := range n.pairs {
-		markAll(p[0])
-		markAll(p[1])
+		walk(p[0], f)
+		walk(p[1], f)
 	}
 	for _, s := range n.predicate {
-		markAll(s.expr)
+		walk(s.expr, f)
 	}
 	for _, s := range n.stages {
-		markAll(s.expr)
+		walk(s.expr, f)
 	}
 	for _, t := range n.terms {
-		markAll(t.expr)
+		walk(t.expr, f)
 	}
 	if n.group != nil {
 		for _, p := range n.group.pairs {
-			markAll(p[0])
-			markAll(p[1])
+			walk(p[0], f)
+			walk(p[1], f)
 		}
 	}
 }

@@ -43,6 +43,12 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 		if !ok {
 			return Undefined{}, true
 		}
+		if st.stages != nil {
+			// A number index on the last step, such as items[0].
+			if v, ok = indexValue(v, st.stages[0].expr.num); !ok {
+				return nil, false
+			}
+		}
 	}
 	switch v.(type) {
 	case *seq, tuple:
@@ -52,13 +58,39 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 	return v, true
 }
 
+// indexValue is the value of a path step with a number predicate, v[num],
+// as filter and step compute it, for a value of the value model. It
+// reports false for other values.
+func indexValue(v any, num float64) (any, bool) {
+	var items []any
+	switch x := v.(type) {
+	case []any:
+		items = x
+	case *value.Object, nil, bool, float64, string:
+		items = []any{v} // does not escape
+	default:
+		return nil, false
+	}
+	index := int(math.Floor(num))
+	if index < 0 {
+		index += len(items)
+	}
+	if index < 0 || index >= len(items) {
+		return Undefined{}, true
+	}
+	return items[index], true
+}
+
 // markSimple flags paths that simplePath can evaluate.
 func markSimple(n *node) {
 	if n.typ != ntPath || n.keepSingletonArray || n.group != nil || n.tuple || n.seekingParent != nil {
 		return
 	}
+	last := len(n.steps) - 1
 	for i, st := range n.steps {
-		if st.predicate != nil || st.stages != nil || st.group != nil || st.tuple || st.focus != "" ||
+		// A number index is allowed on the last step, such as items[0].
+		indexOK := i == last && st.typ == ntName && isNumberIndex(st.stages)
+		if st.predicate != nil || (st.stages != nil && !indexOK) || st.group != nil || st.tuple || st.focus != "" ||
 			st.index != "" || st.keepArray || st.consarray || st.ancestor != nil {
 			return
 		}
@@ -70,6 +102,15 @@ func markSimple(n *node) {
 		}
 	}
 	n.simple = true
+}
+
+// isNumberIndex reports whether stages is a single number predicate.
+func isNumberIndex(stages []stage) bool {
+	if len(stages) != 1 || stages[0].isIndex {
+		return false
+	}
+	e := stages[0].expr
+	return e.typ == ntNumber && e.predicate == nil && e.stages == nil && e.group == nil
 }
 
 func (ev *evaluator) path(n *node, input any, env *frame) (any, error) {
