@@ -18,6 +18,19 @@ import (
 // history from ExecutionRedriven on, and the outbox rows of the timers and
 // tasks it starts; those effects run after the commit.
 func (r *Runner) RedriveExecution(ctx context.Context, arn string) (time.Time, error) {
+	for attempt := 1; ; attempt++ {
+		date, err := r.redrive(ctx, arn)
+		if !errors.Is(err, store.ErrConflict) || attempt == 3 {
+			return date, err
+		}
+		// Another commit of the execution came first (a concurrent
+		// redrive, or a late input); look at it again.
+	}
+}
+
+// redrive makes one attempt at RedriveExecution; it returns an error
+// wrapping store.ErrConflict if the execution changed since it was read.
+func (r *Runner) redrive(ctx context.Context, arn string) (time.Time, error) {
 	rec, err := r.store.GetExecution(ctx, arn)
 	if err != nil {
 		return time.Time{}, err
@@ -54,12 +67,6 @@ func (r *Runner) RedriveExecution(ctx context.Context, arn string) (time.Time, e
 		return time.Time{}, err
 	}
 	if err := r.store.Commit(ctx, b); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			// Another redrive (or a late commit) won: report what it left.
-			if cur, gerr := r.store.GetExecution(ctx, arn); gerr == nil {
-				return time.Time{}, fmt.Errorf("%w: Execution is %s and cannot be redriven", service.ErrNotRedrivable, cur.Status)
-			}
-		}
 		return time.Time{}, fmt.Errorf("redrive %s: %w", arn, err)
 	}
 	if x.Done() {

@@ -161,3 +161,45 @@ func TestRedriveAborted(t *testing.T) {
 		t.Fatalf("history %s, want %s", got, want)
 	}
 }
+
+// TestRedriveConcurrently redrives one execution from several goroutines:
+// exactly one redrive wins, the others find the execution running.
+func TestRedriveConcurrently(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	defer s.Close()
+	r := newRunner(t, Config{Store: s})
+	defer r.Close()
+	ctx := context.Background()
+	p := params("race", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":86400,"End":true}}}`, `{}`)
+	if _, err := r.StartExecution(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.StopExecution(ctx, p.ExecutionARN, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := r.RedriveExecution(ctx, p.ExecutionARN)
+			errs <- err
+		}()
+	}
+	won := 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			won++
+		case !errors.Is(err, service.ErrNotRedrivable):
+			t.Errorf("redrive: %v", err)
+		}
+	}
+	rec, err := s.GetExecution(ctx, p.ExecutionARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if won != 1 || rec.RedriveCount != 1 || rec.Status != store.StatusRunning {
+		t.Fatalf("%d redrives won; count %d, status %s", won, rec.RedriveCount, rec.Status)
+	}
+	readHistory(t, s, p.ExecutionARN) // contiguous
+}
