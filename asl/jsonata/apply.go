@@ -108,7 +108,7 @@ func (ev *evaluator) function(n *node, input any, env *frame, applyTo []any) (an
 			}
 		}
 	}
-	args := make([]any, 0, len(n.args)+len(applyTo))
+	args := ev.newArgs(len(n.args) + len(applyTo))
 	args = append(args, applyTo...)
 	for _, a := range n.args {
 		v, err := ev.eval(a, input, env)
@@ -203,7 +203,7 @@ func (ev *evaluator) applyInner2(proc any, args []any, input any, env *frame) (a
 	case *lambda:
 		if p.sig != nil {
 			var err error
-			if args, err = p.sig.validate(args, input); err != nil {
+			if args, err = p.sig.validate(ev, args, input); err != nil {
 				return nil, err
 			}
 		}
@@ -211,7 +211,7 @@ func (ev *evaluator) applyInner2(proc any, args []any, input any, env *frame) (a
 	case *Function:
 		if p.sig != nil {
 			var err error
-			if args, err = p.sig.validate(args, input); err != nil {
+			if args, err = p.sig.validate(ev, args, input); err != nil {
 				return nil, err
 			}
 		}

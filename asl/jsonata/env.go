@@ -111,6 +111,23 @@ type evaluator struct {
 	root      frame
 	rootNames [1]string
 	rootVals  [1]any
+
+	// argSpace holds the argument lists of the first function calls, so
+	// that they cost no allocation of their own; see newArgs.
+	argSpace [8]any
+	argUsed  int
+}
+
+// newArgs returns an empty argument list with room for n values. Lists are
+// carved out of ev.argSpace while it lasts and never handed out twice, so
+// a list may outlive its call. ev may be nil.
+func (ev *evaluator) newArgs(n int) []any {
+	if ev != nil && n <= len(ev.argSpace)-ev.argUsed {
+		s := ev.argSpace[ev.argUsed : ev.argUsed : ev.argUsed+n]
+		ev.argUsed += n
+		return s
+	}
+	return make([]any, 0, n)
 }
 
 func newEvaluator(ctx context.Context, env *Env) *evaluator {

@@ -251,8 +251,9 @@ func symbolOf(v any) byte {
 
 // validate checks args against the signature and returns them with
 // context values substituted and 'a' arguments wrapped in arrays. When
-// nothing needs changing it returns args itself.
-func (sig *signature) validate(args []any, context any) ([]any, error) {
+// nothing needs changing it returns args itself. A new argument list is
+// taken from ev's argument space (ev may be nil).
+func (sig *signature) validate(ev *evaluator, args []any, context any) ([]any, error) {
 	var sb [16]byte
 	supplied := sb[:0]
 	for _, a := range args {
@@ -264,7 +265,7 @@ func (sig *signature) validate(args []any, context any) ([]any, error) {
 		if sig.match(supplied, spanBuf[:2*len(sig.params)]) {
 			m = spanBuf[:2*len(sig.params)]
 		}
-	} else if mm := sig.re.FindSubmatchIndex(supplied); mm != nil {
+	} else if mm := sig.re.FindStringSubmatchIndex(string(supplied)); mm != nil {
 		m = mm[2:]
 	}
 	if m == nil {
@@ -275,7 +276,7 @@ func (sig *signature) validate(args []any, context any) ([]any, error) {
 	n := 0 // number of output values
 	add := func(v any, same bool) {
 		if validated == nil && !same {
-			validated = make([]any, n, max(len(sig.params), len(args)))
+			validated = ev.newArgs(max(len(sig.params), len(args)))[:n]
 			copy(validated, args[:n])
 		}
 		if validated != nil {
@@ -350,7 +351,7 @@ func (sig *signature) validate(args []any, context any) ([]any, error) {
 		if n == len(args) {
 			return args, nil
 		}
-		validated = make([]any, n)
+		validated = ev.newArgs(n)[:n]
 		copy(validated, args[:n])
 	}
 	return validated, nil

@@ -313,7 +313,7 @@ func convertOut(v any) (any, bool) {
 			}
 		}
 		if out == nil {
-			return x, false
+			return v, false // v, not x: boxing x again would allocate
 		}
 		return out, true
 	case *value.Object:
