@@ -28,9 +28,8 @@ func jsonString(v any, pretty bool) (string, error) {
 	if s, ok := v.(*seq); ok && s.outerWrapper && len(s.items) > 0 {
 		v = s.items[0]
 	}
-	var b []byte
-	var err error
-	b, err = appendJSON(b, v, pretty, 0, false)
+	var buf [64]byte
+	b, err := appendJSON(buf[:0], v, pretty, 0, false)
 	if err != nil {
 		return "", err
 	}
