@@ -226,3 +226,85 @@ func TestTimerClaimedByDeadProcessFiresFirst(t *testing.T) {
 		t.Errorf("after the restart, the history is not a prefix of an uninterrupted run:\n%s", d)
 	}
 }
+
+// TestTimerArmedBeforeRestartFiresOnTime reproduces the rarer reordering
+// the crash test shows even when claims are not in the way: after a
+// restart, a timer armed by the previous process is found only by the
+// periodic poll (runner Config.TimerPoll), while a timer the new process
+// arms goes to the in-memory queue and fires on time. A later-due timer
+// armed after the restart can then fire before an earlier-due one armed
+// before it.
+//
+// Branch A waits 3 s; branch B waits 1 s, then 3 s. The first process ran
+// 2.5 s ago and died: A is due in 0.5 s, B's first wait is overdue. The
+// new process (TimerPoll 5 s) fires B's first wait at once and arms the
+// second (due in 3 s); A must still fire first, in 0.5 s, not at the next
+// poll in 5 s. Takes about 5 s; runs only with STEPWISE_E2E=1 and fails
+// with the runner of 2026-11-21.
+func TestTimerArmedBeforeRestartFiresOnTime(t *testing.T) {
+	skipUnlessE2E(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":3,"Next":"ADone"},"ADone":{"Type":"Pass","End":true}}},
+		{"StartAt":"B1","States":{"B1":{"Type":"Wait","Seconds":1,"Next":"B2"},"B2":{"Type":"Wait","Seconds":3,"Next":"BDone"},"BDone":{"Type":"Pass","End":true}}}]}}}`
+	t0 := time.Now().Add(-2500 * time.Millisecond)
+	p := &service.StartParams{
+		ExecutionARN: "arn:aws:states:us-east-1:123456789012:execution:sm:x", Name: "x",
+		StateMachineARN: "arn:aws:states:us-east-1:123456789012:stateMachine:sm", Type: store.TypeStandard,
+		Definition: def, RoleARN: "arn:aws:iam::123456789012:role/r", Input: `{}`, StartDate: t0,
+	}
+	s, err := sqlite.Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := runner.New(runner.Config{Store: s, Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.StartExecution(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	s.Close()
+
+	s, err = sqlite.Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	done := make(chan string, 1)
+	r, err = runner.New(runner.Config{Store: s, TimerPoll: 5 * time.Second,
+		OnCommit: func(arn, status string) {
+			if status != store.StatusRunning {
+				done <- status
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	select {
+	case st := <-done:
+		if st != "SUCCEEDED" {
+			t.Fatalf("status %s", st)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("execution did not finish after the restart")
+	}
+	m, err := engine.CompileText([]byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Reference(ctx, m, p.Input, engine.Meta{ExecutionARN: p.ExecutionARN, ExecutionName: p.Name,
+		StateMachineARN: p.StateMachineARN, StateMachineName: "sm", RoleARN: p.RoleARN, StartTime: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := DiffHistories(want.Events, storedHistory(t, s, p.ExecutionARN)); d != "" {
+		t.Errorf("history after the restart differs from an uninterrupted run:\n%s", d)
+	}
+}
