@@ -16,6 +16,7 @@ root=$PWD
 
 AWS=/usr/bin/aws
 PY=/usr/bin/python3
+unset PYTHONPATH PYTHONHOME || true # a pyenv's settings must not leak into Debian's python
 for tool in "$AWS" "$PY"; do
   [[ -x $tool ]] || { echo "e2e-cli: $tool is missing (apt-get install awscli python3-boto3)" >&2; exit 1; }
 done
