@@ -15,9 +15,10 @@ import (
 	"github.com/stepwise-run/stepwise/value"
 )
 
-// TestRedriveExecution fails one Map iteration inside a Parallel branch,
-// redrives the execution and checks that only that iteration runs again,
-// that the redrive is recorded (count, date, ExecutionRedriven) and that
+// TestRedriveExecution fails one Map iteration (of three run one at a
+// time, so the third has not started) inside a Parallel branch,
+// redrives the execution and checks that only that iteration runs again
+// (and the third for the first time), that the redrive is recorded (count, date, ExecutionRedriven) and that
 // the history stays contiguous.
 func TestRedriveExecution(t *testing.T) {
 	s := openStore(t, t.TempDir())
@@ -44,7 +45,7 @@ func TestRedriveExecution(t *testing.T) {
 	def := `{"StartAt":"Prep","States":{
 		"Prep":{"Type":"Pass","Result":[1,2,3],"Next":"P"},
 		"P":{"Type":"Parallel","End":true,"Branches":[
-			{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"T","States":{
+			{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,"End":true,"ItemProcessor":{"StartAt":"T","States":{
 				"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
 					"Parameters":{"v.$":"$","rc.$":"$$.Execution.RedriveCount"}}}}}}},
 			{"StartAt":"X","States":{"X":{"Type":"Pass","Result":"x","End":true}}}]}}}`
