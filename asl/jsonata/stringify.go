@@ -38,6 +38,9 @@ func jsonString(v any, pretty bool) (string, error) {
 
 // toPrecision15 is Number(x.toPrecision(15)).
 func toPrecision15(f float64) float64 {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return f // an integer of at most 15 digits is its own 15-digit form
+	}
 	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'e', 14, 64), 64)
 	if err != nil {
 		return f
