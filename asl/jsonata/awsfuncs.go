@@ -43,11 +43,10 @@ const maxAWSArray = 1e7
 func AWSFunctions(r RandomSource) map[string]*Function {
 	shared := awsShared()
 	fs := &awsRandomFuncs{
-		random:  awsFunc("random", "<n?:n>", 1, fnRandomAWS),
-		uuid:    awsFunc("uuid", "<:s>", 0, fnUUID),
-		shuffle: awsFunc("shuffle", "<a:a>", 1, fnShuffleAWS),
+		random:  Function{Signature: "<n?:n>", name: "random", sig: shared.randomSig, arity: 1, native: fnRandomAWS, checked: true, rand: r},
+		uuid:    Function{Signature: "<:s>", name: "uuid", sig: shared.uuidSig, arity: 0, native: fnUUID, checked: true, rand: r},
+		shuffle: Function{Signature: "<a:a>", name: "shuffle", sig: shared.shuffleSig, arity: 1, native: fnShuffleAWS, checked: true, rand: r},
 	}
-	fs.random.rand, fs.uuid.rand, fs.shuffle.rand = r, r, r
 	return map[string]*Function{
 		"partition": shared.partition,
 		"range":     shared.rng,
@@ -69,25 +68,24 @@ type awsRandomFuncs struct {
 // awsSharedFuncs are the functions of AWSFunctions that need no
 // randomness. They are immutable once built.
 type awsSharedFuncs struct {
-	partition, rng, hash, parse *Function
+	partition, rng, hash, parse    *Function
+	randomSig, uuidSig, shuffleSig *signature
 }
 
 var awsShared = sync.OnceValue(func() *awsSharedFuncs {
 	return &awsSharedFuncs{
-		partition: awsFuncPtr("partition", "<an:a>", 2, fnPartition),
-		rng:       awsFuncPtr("range", "<nnn?:a>", 3, fnRange),
-		hash:      awsFuncPtr("hash", "<ss:s>", 2, fnHash),
-		parse:     awsFuncPtr("parse", "<s-:j>", 1, fnParse),
+		partition:  awsFuncPtr("partition", "<an:a>", 2, fnPartition),
+		rng:        awsFuncPtr("range", "<nnn?:a>", 3, fnRange),
+		hash:       awsFuncPtr("hash", "<ss:s>", 2, fnHash),
+		parse:      awsFuncPtr("parse", "<s-:j>", 1, fnParse),
+		randomSig:  awsSignatures()["<n?:n>"],
+		uuidSig:    awsSignatures()["<:s>"],
+		shuffleSig: awsSignatures()["<a:a>"],
 	}
 })
 
-func awsFunc(name, sig string, arity int, fn func(c call, args []any) (any, error)) Function {
-	return Function{Signature: sig, name: name, sig: awsSignatures()[sig], arity: arity, native: fn, checked: true}
-}
-
 func awsFuncPtr(name, sig string, arity int, fn func(c call, args []any) (any, error)) *Function {
-	f := awsFunc(name, sig, arity, fn)
-	return &f
+	return &Function{Signature: sig, name: name, sig: awsSignatures()[sig], arity: arity, native: fn, checked: true}
 }
 
 // awsSignatures parses the signatures of AWS's functions once: AWSFunctions

@@ -96,3 +96,15 @@ func BenchmarkPassState(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAWSFunctions measures building the AWS function map, which the
+// engine does for every JSONata state.
+func BenchmarkAWSFunctions(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	b.ReportAllocs()
+	for b.Loop() {
+		if m := AWSFunctions(r); len(m) != 8 {
+			b.Fatal(len(m))
+		}
+	}
+}
