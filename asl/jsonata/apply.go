@@ -266,7 +266,7 @@ func (ev *evaluator) applyProcedure(p *lambda, args []any) (any, error) {
 		}
 		return ev.transform(p, obj)
 	}
-	env := newFrame(p.env)
+	env := ev.newFrame(p.env)
 	for i, name := range p.params {
 		var v any = Undefined{}
 		if i < len(args) {

@@ -112,22 +112,54 @@ type evaluator struct {
 	rootNames [1]string
 	rootVals  [1]any
 
-	// argSpace holds the argument lists of the first function calls, so
-	// that they cost no allocation of their own; see newArgs.
-	argSpace [8]any
-	argUsed  int
+	// argSpace holds argument lists, so that most function calls cost no
+	// allocation of their own; see newArgs.
+	argSpace []any
+	argBuf   [8]any
+	argInit  bool // argSpace has been set up
+
+	frameSpace []frame // see newFrame
+	frameNext  int     // size of the last chunk of frames
 }
 
-// newArgs returns an empty argument list with room for n values. Lists are
-// carved out of ev.argSpace while it lasts and never handed out twice, so
-// a list may outlive its call. ev may be nil.
-func (ev *evaluator) newArgs(n int) []any {
-	if ev != nil && n <= len(ev.argSpace)-ev.argUsed {
-		s := ev.argSpace[ev.argUsed : ev.argUsed : ev.argUsed+n]
-		ev.argUsed += n
-		return s
+// frameChunk is the most frames newFrame allocates at a time.
+const frameChunk = 8
+
+// newFrame returns a new frame below parent. Frames are carved out of
+// chunks of 2, 4, then frameChunk frames, so that a run of lambda calls
+// allocates once per chunk; a frame kept by a closure keeps its chunk.
+func (ev *evaluator) newFrame(parent *frame) *frame {
+	if len(ev.frameSpace) == 0 {
+		ev.frameNext = min(max(2*ev.frameNext, 2), frameChunk)
+		ev.frameSpace = make([]frame, ev.frameNext)
 	}
-	return make([]any, 0, n)
+	f := &ev.frameSpace[0]
+	ev.frameSpace = ev.frameSpace[1:]
+	f.parent = parent
+	f.names, f.vals = f.nbuf[:0], f.vbuf[:0]
+	return f
+}
+
+// argChunk is how many argument slots newArgs allocates at a time.
+const argChunk = 32
+
+// newArgs returns an empty argument list with room for n values. Lists are
+// carved out of ev.argSpace (first ev.argBuf, then chunks of argChunk) and
+// never handed out twice, so a list may outlive its call. ev may be nil.
+func (ev *evaluator) newArgs(n int) []any {
+	if ev == nil || n > argChunk/4 {
+		return make([]any, 0, n)
+	}
+	if n > len(ev.argSpace) {
+		if !ev.argInit {
+			ev.argSpace, ev.argInit = ev.argBuf[:], true
+		} else {
+			ev.argSpace = make([]any, argChunk)
+		}
+	}
+	s := ev.argSpace[:0:n]
+	ev.argSpace = ev.argSpace[n:]
+	return s
 }
 
 func newEvaluator(ctx context.Context, env *Env) *evaluator {

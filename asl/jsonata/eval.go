@@ -105,7 +105,7 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 		}
 		return Undefined{}, nil
 	case ntBlock:
-		f := newFrame(env)
+		f := ev.newFrame(env)
 		var result any = Undefined{}
 		for _, e := range n.exprs {
 			var err error

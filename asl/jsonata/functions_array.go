@@ -34,12 +34,27 @@ func fnNot(c call, args []any) (any, error) {
 // hofArgs builds the arguments for a function passed to a higher-order
 // function: the value, then the index/key and the whole collection if the
 // function takes them.
-func hofArgs(fn any, v, i, all any) []any {
+func hofArgs(c call, fn any, v, i, all any) []any {
 	n := min(max(arity(fn), 1), 3)
-	args := make([]any, n)
+	args := c.ev.newArgs(n)[:n]
 	args[0] = v
 	if n >= 2 {
 		args[1] = i
+	}
+	if n >= 3 {
+		args[2] = all
+	}
+	return args
+}
+
+// hofArgsAt is hofArgs for an array item at index i; the index is boxed
+// only when the function takes it.
+func hofArgsAt(c call, fn any, v any, i int, all any) []any {
+	n := min(max(arity(fn), 1), 3)
+	args := c.ev.newArgs(n)[:n]
+	args[0] = v
+	if n >= 2 {
+		args[1] = float64(i)
 	}
 	if n >= 3 {
 		args[2] = all
@@ -56,7 +71,7 @@ func fnMap(c call, args []any) (any, error) {
 	fn := arg(args, 1)
 	result := newSeq(len(items))
 	for i, it := range items {
-		r, err := c.apply(fn, hofArgs(fn, it, float64(i), v))
+		r, err := c.apply(fn, hofArgsAt(c, fn, it, i, v))
 		if err != nil {
 			return nil, err
 		}
@@ -76,7 +91,7 @@ func fnFilter(c call, args []any) (any, error) {
 	fn := arg(args, 1)
 	result := newSeq(0)
 	for i, it := range items {
-		r, err := c.apply(fn, hofArgs(fn, it, float64(i), v))
+		r, err := c.apply(fn, hofArgsAt(c, fn, it, i, v))
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +116,7 @@ func fnSingle(c call, args []any) (any, error) {
 	for i, it := range items {
 		ok := true
 		if !isUndef(fn) {
-			r, err := c.apply(fn, hofArgs(fn, it, float64(i), v))
+			r, err := c.apply(fn, hofArgsAt(c, fn, it, i, v))
 			if err != nil {
 				return nil, err
 			}
@@ -193,7 +208,7 @@ func fnSift(c call, args []any) (any, error) {
 	fn := arg(args, 1)
 	result := value.NewObject(0)
 	for k, e := range o.All() {
-		r, err := c.apply(fn, hofArgs(fn, e, k, o))
+		r, err := c.apply(fn, hofArgs(c, fn, e, k, o))
 		if err != nil {
 			return nil, err
 		}
@@ -319,7 +334,7 @@ func fnEach(c call, args []any) (any, error) {
 	fn := arg(args, 1)
 	result := newSeq(o.Len())
 	for k, e := range o.All() {
-		r, err := c.apply(fn, hofArgs(fn, e, k, o))
+		r, err := c.apply(fn, hofArgs(c, fn, e, k, o))
 		if err != nil {
 			return nil, err
 		}
