@@ -224,7 +224,8 @@ func (ev *evaluator) step(st *node, input any, env *frame, lastStep bool) (any, 
 		return r, nil
 	}
 	items, _ := asArray(input)
-	results := make([]any, 0, len(items))
+	var resultBuf [8]any
+	results := resultBuf[:0]
 	for _, item := range items {
 		res, err := ev.eval(st, item, env)
 		if err != nil {
@@ -399,15 +400,19 @@ func toTupleSeq(v any) *seq {
 
 // filter applies a predicate (or a numeric index) to input.
 func (ev *evaluator) filter(pred *node, input any, env *frame) (any, error) {
-	results := newSeq(0)
 	inSeq, _ := input.(*seq)
 	isTupleStream := inSeq != nil && inSeq.tupleStream
-	if isTupleStream {
-		results.tupleStream = true
-	}
 	items, ok := asArray(input)
 	if !ok {
 		items = []any{input}
+	}
+	capacity := min(len(items), 4)
+	if pred.typ == ntNumber {
+		capacity = 1
+	}
+	results := newSeq(capacity)
+	if isTupleStream {
+		results.tupleStream = true
 	}
 	if pred.typ == ntNumber {
 		index := int(math.Floor(pred.num))

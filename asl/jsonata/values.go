@@ -32,12 +32,39 @@ type seq struct {
 // keys are variable bindings.
 type tuple map[string]any
 
+// seq1 is a seq with room for one item in the same allocation.
+type seq1 struct {
+	seq
+	buf [1]any
+}
+
+// seq4 is a seq with room for four items in the same allocation.
+type seq4 struct {
+	seq
+	buf [4]any
+}
+
+// newSeq returns an empty result sequence with room for capacity items;
+// small sequences cost one allocation.
 func newSeq(capacity int) *seq {
+	switch {
+	case capacity == 1:
+		b := &seq1{}
+		b.items, b.sequence = b.buf[:0], true
+		return &b.seq
+	case capacity > 1 && capacity <= 4:
+		b := &seq4{}
+		b.items, b.sequence = b.buf[:0:capacity], true
+		return &b.seq
+	}
 	return &seq{items: make([]any, 0, capacity), sequence: true}
 }
 
+// seqOf returns a result sequence of one item, in one allocation.
 func seqOf(v any) *seq {
-	return &seq{items: []any{v}, sequence: true}
+	s := newSeq(1)
+	s.items = append(s.items, v)
+	return s
 }
 
 // asArray returns the items of an array value (plain or flagged).
