@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/awsnorm"
 	"github.com/stepwise-run/stepwise/local"
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -113,7 +114,7 @@ func runCase(c Case) caseResult {
 			want.Set("cause", *exp.Cause)
 		}
 	}
-	if d := firstDifference("", normalize(got), normalize(want)); d != "" {
+	if d := awsnorm.FirstDifference("", normalize(got), normalize(want)); d != "" {
 		res.problem = "L1 " + d
 		return res
 	}
@@ -124,7 +125,7 @@ func runCase(c Case) caseResult {
 	evs, _ := json.Marshal(out.Events)
 	gotEvents := applyTransforms(normalize(wrap(value.MustParse(string(evs)))), c.Transforms)
 	wantEvents := normalize(wrap(mustValue(exp.Events)))
-	if d := firstDifference("events", gotEvents, wantEvents); d != "" {
+	if d := awsnorm.FirstDifference("events", gotEvents, wantEvents); d != "" {
 		res.problem = "L2 " + d
 		return res
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/stepwise-run/stepwise/internal/awsnorm"
 	"github.com/stepwise-run/stepwise/value"
 )
 
@@ -59,28 +60,8 @@ var (
 // replaced by a token, dates and timestamps masked, map-run ARNs tokenised.
 func normalize(v any) any {
 	replaced := map[string]bool{}
-	collectCauses(v, replaced)
+	awsnorm.QuotedJSON(v, replaced)
 	return normalizeValue(v, "", replaced)
-}
-
-func collectCauses(v any, out map[string]bool) {
-	switch x := v.(type) {
-	case *value.Object:
-		for k, e := range x.All() {
-			if s, ok := e.(string); ok && k == "cause" {
-				if m := causeJSON.FindStringSubmatch(s); m != nil {
-					if _, err := value.ParseString(m[1]); err == nil {
-						out[m[1]] = true
-					}
-				}
-			}
-			collectCauses(e, out)
-		}
-	case []any:
-		for _, e := range x {
-			collectCauses(e, out)
-		}
-	}
 }
 
 func normalizeString(s string, replaced map[string]bool) string {
@@ -129,59 +110,6 @@ func normalizeValue(v any, key string, replaced map[string]bool) any {
 	}
 }
 
-// firstDifference describes where a and b differ, or "" when equal.
-func firstDifference(path string, a, b any) string {
-	switch x := a.(type) {
-	case *value.Object:
-		y, ok := b.(*value.Object)
-		if !ok {
-			return path + ": got " + short(a) + ", want " + short(b)
-		}
-		for k, e := range x.All() {
-			w, ok := y.Get(k)
-			if !ok {
-				return path + "." + k + ": unexpected field " + short(e)
-			}
-			if d := firstDifference(path+"."+k, e, w); d != "" {
-				return d
-			}
-		}
-		for k, w := range y.All() {
-			if !x.Has(k) {
-				return path + "." + k + ": missing field, want " + short(w)
-			}
-		}
-		return ""
-	case []any:
-		y, ok := b.([]any)
-		if !ok {
-			return path + ": got " + short(a) + ", want " + short(b)
-		}
-		for i := 0; i < len(x) && i < len(y); i++ {
-			if d := firstDifference(path+"["+itoa(i)+"]", x[i], y[i]); d != "" {
-				return d
-			}
-		}
-		if len(x) != len(y) {
-			return path + ": got " + itoa(len(x)) + " elements, want " + itoa(len(y))
-		}
-		return ""
-	default:
-		if !value.Equal(a, b) {
-			return path + ": got " + short(a) + ", want " + short(b)
-		}
-		return ""
-	}
-}
-
-func short(v any) string {
-	s := value.String(v)
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
-
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
 // Transform is a test-registered normalisation step (README rule 5). The
@@ -205,71 +133,10 @@ func applyTransforms(v any, ts []Transform) any {
 		case "parseEventOutputs":
 			v = parseOutputs(v)
 		case "keyValue":
-			v = replaceAtKeys(v, []string{".." + t.Key}, t.Replacement)
+			v = awsnorm.ReplaceAt(v, []string{".." + t.Key}, t.Replacement)
 		case "jsonpath":
-			v = replaceAtKeys(v, splitPath(t.Path), t.Replacement)
+			v = awsnorm.ReplaceAt(v, awsnorm.SplitPath(t.Path), t.Replacement)
 		}
-	}
-	return v
-}
-
-// splitPath splits "$..a..b.c" into ["..a", "..b", ".c"].
-func splitPath(p string) []string {
-	p = strings.TrimPrefix(p, "$")
-	var out []string
-	for len(p) > 0 {
-		deep := strings.HasPrefix(p, "..")
-		if deep {
-			p = p[2:]
-		} else {
-			p = strings.TrimPrefix(p, ".")
-		}
-		end := strings.IndexByte(p, '.')
-		if end < 0 {
-			end = len(p)
-		}
-		name := p[:end]
-		p = p[end:]
-		if deep {
-			out = append(out, ".."+name)
-		} else {
-			out = append(out, "."+name)
-		}
-	}
-	return out
-}
-
-// replaceAtKeys replaces the values the simple path segs selects.
-func replaceAtKeys(v any, segs []string, repl string) any {
-	if len(segs) == 0 {
-		return repl
-	}
-	seg := segs[0]
-	deep := strings.HasPrefix(seg, "..")
-	name := strings.TrimLeft(seg, ".")
-	switch x := v.(type) {
-	case *value.Object:
-		o := value.NewObject(x.Len())
-		for k, e := range x.All() {
-			switch {
-			case k == name:
-				o.Set(k, replaceAtKeys(e, segs[1:], repl))
-			case deep:
-				o.Set(k, replaceAtKeys(e, segs, repl))
-			default:
-				o.Set(k, e)
-			}
-		}
-		return o
-	case []any:
-		if !deep {
-			return v
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = replaceAtKeys(e, segs, repl)
-		}
-		return out
 	}
 	return v
 }

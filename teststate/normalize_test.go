@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/stepwise-run/stepwise/internal/awsnorm"
 	"github.com/stepwise-run/stepwise/value"
 )
 
@@ -53,7 +54,7 @@ func (n *normalizer) normalize(v any) any {
 		}
 	}
 	replaced := map[string]bool{}
-	collectCauses(v, replaced)
+	awsnorm.QuotedJSON(v, replaced)
 	for j := range replaced {
 		repl = append(repl, func(s string) string { return strings.ReplaceAll(s, j, "<json-input>") })
 	}
@@ -67,7 +68,7 @@ func (n *normalizer) normalize(v any) any {
 	v = applyText(v, "", repl)
 	for _, t := range n.transforms {
 		if t.Type == "jsonpath" && (t.Reference == nil || !*t.Reference) {
-			v = replaceAtKeys(v, splitPath(t.Path), t.Replacement)
+			v = awsnorm.ReplaceAt(v, awsnorm.SplitPath(t.Path), t.Replacement)
 		}
 	}
 	return v
@@ -105,26 +106,6 @@ func arnNames(v any) []string {
 	}
 	walk(v)
 	return out
-}
-
-func collectCauses(v any, out map[string]bool) {
-	switch x := v.(type) {
-	case *value.Object:
-		for k, e := range x.All() {
-			if s, ok := e.(string); ok && k == "cause" {
-				if m := causeJSON.FindStringSubmatch(s); m != nil {
-					if _, err := value.ParseString(m[1]); err == nil {
-						out[m[1]] = true
-					}
-				}
-			}
-			collectCauses(e, out)
-		}
-	case []any:
-		for _, e := range x {
-			collectCauses(e, out)
-		}
-	}
 }
 
 // parseJSONStrings replaces object members (and array elements) that are
@@ -204,163 +185,4 @@ func normalizeExpected(v any) any {
 		return token.ReplaceAllString(x, "<$1>")
 	}
 	return v
-}
-
-// splitPath splits "$..a..b.c" into ["..a", "..b", ".c"].
-func splitPath(p string) []string {
-	p = strings.TrimPrefix(p, "$")
-	var out []string
-	for len(p) > 0 {
-		deep := strings.HasPrefix(p, "..")
-		if deep {
-			p = p[2:]
-		} else {
-			p = strings.TrimPrefix(p, ".")
-		}
-		end := strings.IndexByte(p, '.')
-		if end < 0 {
-			end = len(p)
-		}
-		name := p[:end]
-		p = p[end:]
-		if deep {
-			out = append(out, ".."+name)
-		} else {
-			out = append(out, "."+name)
-		}
-	}
-	return out
-}
-
-// replaceAtKeys replaces the values the simple path segs selects.
-func replaceAtKeys(v any, segs []string, repl any) any {
-	if len(segs) == 0 {
-		return repl
-	}
-	seg := segs[0]
-	deep := strings.HasPrefix(seg, "..")
-	name := strings.TrimLeft(seg, ".")
-	switch x := v.(type) {
-	case *value.Object:
-		o := value.NewObject(x.Len())
-		for k, e := range x.All() {
-			switch {
-			case k == name:
-				o.Set(k, replaceAtKeys(e, segs[1:], repl))
-			case deep:
-				o.Set(k, replaceAtKeys(e, segs, repl))
-			default:
-				o.Set(k, e)
-			}
-		}
-		return o
-	case []any:
-		if !deep {
-			return v
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = replaceAtKeys(e, segs, repl)
-		}
-		return out
-	}
-	return v
-}
-
-// removePaths removes the "$..key" skip paths (and "$..a.b") from v.
-func removePaths(v any, paths []string) any {
-	for _, p := range paths {
-		segs := splitPath(p)
-		v = removeAt(v, segs)
-	}
-	return v
-}
-
-func removeAt(v any, segs []string) any {
-	if len(segs) == 0 {
-		return v
-	}
-	seg := segs[0]
-	deep := strings.HasPrefix(seg, "..")
-	name := strings.TrimLeft(seg, ".")
-	switch x := v.(type) {
-	case *value.Object:
-		o := value.NewObject(x.Len())
-		for k, e := range x.All() {
-			switch {
-			case k == name && len(segs) == 1:
-				continue
-			case k == name:
-				o.Set(k, removeAt(e, segs[1:]))
-			case deep:
-				o.Set(k, removeAt(e, segs))
-			default:
-				o.Set(k, e)
-			}
-		}
-		return o
-	case []any:
-		if !deep {
-			return v
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = removeAt(e, segs)
-		}
-		return out
-	}
-	return v
-}
-
-// firstDifference describes where got and want differ, or "" when equal.
-func firstDifference(path string, got, want any) string {
-	switch x := got.(type) {
-	case *value.Object:
-		y, ok := want.(*value.Object)
-		if !ok {
-			return path + ": got " + short(got) + ", want " + short(want)
-		}
-		for k, e := range x.All() {
-			w, ok := y.Get(k)
-			if !ok {
-				return path + "." + k + ": unexpected field " + short(e)
-			}
-			if d := firstDifference(path+"."+k, e, w); d != "" {
-				return d
-			}
-		}
-		for k, w := range y.All() {
-			if !x.Has(k) {
-				return path + "." + k + ": missing field, want " + short(w)
-			}
-		}
-		return ""
-	case []any:
-		y, ok := want.([]any)
-		if !ok {
-			return path + ": got " + short(got) + ", want " + short(want)
-		}
-		for i := 0; i < len(x) && i < len(y); i++ {
-			if d := firstDifference(path+"["+itoa(i)+"]", x[i], y[i]); d != "" {
-				return d
-			}
-		}
-		if len(x) != len(y) {
-			return path + ": got " + itoa(len(x)) + " elements, want " + itoa(len(y))
-		}
-		return ""
-	default:
-		if !value.Equal(got, want) {
-			return path + ": got " + short(got) + ", want " + short(want)
-		}
-		return ""
-	}
-}
-
-func short(v any) string {
-	s := value.String(v)
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/stepwise-run/stepwise/internal/awsnorm"
 	"os"
 	"path/filepath"
 	"sort"
@@ -91,19 +92,19 @@ func runRecorded(c *recordedCase) caseResult {
 		wire.Set("Error", errObj)
 		wire.Set("message", e.Message)
 		got := n.normalize(wire).(*value.Object)
-		gotMsg := removePaths(msgOnly(got), skip)
+		gotMsg := awsnorm.RemovePaths(msgOnly(got), skip)
 		wantMsg := value.NewObject(1)
 		m := value.NewObject(1)
 		m.Set("Message", c.Expected.Error.Message)
 		wantMsg.Set("Error", m)
-		if d := firstDifference("$", gotMsg, removePaths(normalizeExpected(wantMsg), skip)); d != "" {
+		if d := awsnorm.FirstDifference("$", gotMsg, awsnorm.RemovePaths(normalizeExpected(wantMsg), skip)); d != "" {
 			return caseResult{1, levels, d}
 		}
 		if c.Expected.Response == nil {
 			return caseResult{2, levels, ""}
 		}
 		want := value.MustParse(string(c.Expected.Response))
-		if d := firstDifference("$", removePaths(got, skip), removePaths(normalizeExpected(want), skip)); d != "" {
+		if d := awsnorm.FirstDifference("$", awsnorm.RemovePaths(got, skip), awsnorm.RemovePaths(normalizeExpected(want), skip)); d != "" {
 			return caseResult{2, levels, d}
 		}
 		if c.Expected.HTTPStatus != 0 && c.Expected.HTTPStatus != 400 {
@@ -132,10 +133,10 @@ func runRecorded(c *recordedCase) caseResult {
 		}
 		return out
 	}
-	if d := firstDifference("$", removePaths(core(got), skip), removePaths(core(want), skip)); d != "" {
+	if d := awsnorm.FirstDifference("$", awsnorm.RemovePaths(core(got), skip), awsnorm.RemovePaths(core(want), skip)); d != "" {
 		return caseResult{1, 3, d}
 	}
-	if d := firstDifference("$", removePaths(got, skip), removePaths(want, skip)); d != "" {
+	if d := awsnorm.FirstDifference("$", awsnorm.RemovePaths(got, skip), awsnorm.RemovePaths(want, skip)); d != "" {
 		return caseResult{2, 3, d}
 	}
 	return caseResult{3, 3, ""}
