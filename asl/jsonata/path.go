@@ -9,10 +9,21 @@ import (
 // simplePath evaluates a path of plain name steps (optionally starting
 // with a variable) over objects without building sequences. It reports
 // false when the data needs the general algorithm (arrays on the way).
+//
+// It advances the virtual clock (see concurrentError) by the evaluations
+// of steps the general algorithm would make, so that errors raised
+// concurrently are ordered the same either way.
 func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 	v := input
 	steps := n.steps
-	if steps[0].typ == ntVariable {
+	evals := int64(0) // step evaluations the general algorithm makes
+	done := func(r any) (any, bool) {
+		ev.vclock += evals
+		return r, true
+	}
+	variable := steps[0].typ == ntVariable
+	if variable {
+		evals++
 		name := steps[0].op
 		if name == "" {
 			if s, ok := input.(*seq); ok && s.outerWrapper {
@@ -22,26 +33,27 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 			var ok bool
 			v, ok = ev.lookupVar(name, env)
 			if !ok {
-				return Undefined{}, true
+				return done(Undefined{})
 			}
 		}
 		steps = steps[1:]
 	}
-	for _, st := range steps {
+	for i, st := range steps {
+		if isUndef(v) && (i > 0 || variable) {
+			return done(Undefined{}) // the previous step ended the path
+		}
+		evals++
 		o, ok := v.(*value.Object)
 		if !ok {
-			if isUndef(v) {
-				return Undefined{}, true
-			}
 			switch v.(type) {
-			case nil, bool, float64, string:
-				return Undefined{}, true
+			case Undefined, nil, bool, float64, string:
+				return done(Undefined{})
 			}
 			return nil, false
 		}
 		v, ok = o.Get(st.op)
 		if !ok {
-			return Undefined{}, true
+			return done(Undefined{})
 		}
 		if st.stages != nil {
 			// A number index on the last step, such as items[0].
@@ -55,7 +67,7 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 		return nil, false
 	}
 	ev.steps += int64(len(n.steps))
-	return v, true
+	return done(v)
 }
 
 // indexValue is the value of a path step with a number predicate, v[num],
