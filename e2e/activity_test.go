@@ -22,10 +22,9 @@ import (
 // answer never sees it again.)
 //
 // The test plays the dying process with store.ClaimActivityTask, the
-// claim GetActivityTask makes before it answers. It fails with the runner
-// of 2026-11-21 and runs only with STEPWISE_E2E=1.
+// claim GetActivityTask makes before it answers. Fixed by ec33555 (a
+// worker's answer records a missing ActivityStarted); a regression test.
 func TestActivityStartedSurvivesCrash(t *testing.T) {
-	skipUnlessE2E(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	activity := "arn:aws:states:us-east-1:123456789012:activity:work"

@@ -147,19 +147,14 @@ func TestTimersDueTogetherAfterRestartFireInDueOrder(t *testing.T) {
 // TestTimerClaimedByDeadProcessFiresFirst reproduces what the crash test
 // found: a process claims a due timer (ClaimDueTimers hides it for 30 s)
 // and dies before committing its consumption. The next process must still
-// fire it before the execution's later timers; instead the claim hides it
-// and a later timer fires first, so the history differs from an
-// uninterrupted run (and the execution stalls until the claim expires).
-// The crash test hits this in most runs (20–74 of 520 executions, all
-// "timers fired out of due order", and a 20–30 s drain); with the runner's
-// ClaimFor set to 0 it passed three runs out of three with a 4 s drain.
-// A fix must make a restarted process disregard claims made by processes
-// that are gone (this test claims for 30 s, as runner.pollTimers does).
-//
-// It fails with the runner of 2026-11-21 and runs only with STEPWISE_E2E=1
-// so that `go test ./...` stays green until the runner is fixed.
+// fire it before the execution's later timers; before the fix the claim hid it
+// and a later timer fired first, so the history differed from an
+// uninterrupted run (and the execution stalled until the claim expired).
+// The crash test hit this in most runs (20–74 of 520 executions, all
+// "timers fired out of due order", and a 20–30 s drain). Fixed in the
+// runner by ec33555 (the first poll after a start ignores claims); kept as
+// a regression test.
 func TestTimerClaimedByDeadProcessFiresFirst(t *testing.T) {
-	skipUnlessE2E(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
