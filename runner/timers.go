@@ -132,7 +132,11 @@ func (r *Runner) pollTimers(ctx context.Context) {
 		// left by a process that died would hide its timer while later
 		// ones fire first. A timer delivered twice (by the heap and the
 		// poll) is ignored the second time by the engine.
-		rows, err := r.store.ClaimDueTimers(ctx, &store.ClaimDueTimersParams{Now: r.now(), Limit: 512, IgnoreClaims: first})
+		// The poll looks one interval ahead and hands those timers to the
+		// in-memory queue, which fires them at their due time and in order
+		// with the timers this process arms: a timer armed before a restart
+		// must not fire late, after a later one armed since.
+		rows, err := r.store.ClaimDueTimers(ctx, &store.ClaimDueTimersParams{Now: r.now().Add(r.poll), Limit: 512, IgnoreClaims: first})
 		first = false
 		if err != nil && ctx.Err() == nil {
 			r.log.Error("claim due timers", "err", err)
@@ -162,7 +166,11 @@ func (r *Runner) pollTimers(ctx context.Context) {
 			return list[i].id < list[j].id
 		})
 		for _, d := range list {
-			r.fireTimer(d.arn, d.id, d.at)
+			if r.skip {
+				r.fireTimer(d.arn, d.id, d.at) // virtual time: at once, with its due time
+				continue
+			}
+			r.timers.add(d.arn, d.id, d.at)
 		}
 		select {
 		case <-ctx.Done():
