@@ -108,14 +108,12 @@ type evaluator struct {
 
 	// root is the outermost frame, holding $$; kept here to save
 	// allocations per evaluation.
-	root      frame
-	rootNames [1]string
-	rootVals  [1]any
+	root frame
 
 	// argSpace holds argument lists, so that most function calls cost no
 	// allocation of their own; see newArgs.
 	argSpace []any
-	argBuf   [8]any
+	argBuf   [4]any
 	argInit  bool // argSpace has been set up
 
 	frameSpace []frame // see newFrame
@@ -141,7 +139,7 @@ func (ev *evaluator) newFrame(parent *frame) *frame {
 }
 
 // argChunk is how many argument slots newArgs allocates at a time.
-const argChunk = 32
+const argChunk = 16
 
 // newArgs returns an empty argument list with room for n values. Lists are
 // carved out of ev.argSpace (first ev.argBuf, then chunks of argChunk) and

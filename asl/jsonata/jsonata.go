@@ -54,9 +54,9 @@ func (e *Expr) Eval(ctx context.Context, input any, env *Env) (result any, defin
 		}
 	}
 	ev := newEvaluator(ctx, env)
-	ev.rootNames[0], ev.rootVals[0] = "$", input
-	ev.root.names, ev.root.vals = ev.rootNames[:], ev.rootVals[:]
 	root := &ev.root
+	root.nbuf[0], root.vbuf[0] = "$", input
+	root.names, root.vals = root.nbuf[:1], root.vbuf[:1]
 	if xs, ok := input.([]any); ok {
 		input = &seq{items: []any{xs}, sequence: true, outerWrapper: true}
 	}
@@ -102,14 +102,16 @@ func fastPath(n *node, input any, env *Env) (any, bool) {
 			if v, ok = o.Get(st.op); !ok {
 				return Undefined{}, true
 			}
-			if st.stages != nil {
-				if v, ok = indexValue(v, st.stages[0].expr.num); !ok {
-					return nil, false
-				}
-			}
 		case nil, bool, float64, string, Undefined:
 			return Undefined{}, true
 		default:
+			return nil, false
+		}
+	}
+	if last := n.steps[len(n.steps)-1]; last.stages != nil {
+		// A number index on the last step, such as items[0].
+		var ok bool
+		if v, ok = indexValue(v, last.stages[0].expr.num); !ok {
 			return nil, false
 		}
 	}

@@ -17,10 +17,6 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 	v := input
 	steps := n.steps
 	evals := int64(0) // step evaluations the general algorithm makes
-	done := func(r any) (any, bool) {
-		ev.vclock += evals
-		return r, true
-	}
 	variable := steps[0].typ == ntVariable
 	if variable {
 		evals++
@@ -31,35 +27,40 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 			}
 		} else {
 			var ok bool
-			v, ok = ev.lookupVar(name, env)
-			if !ok {
-				return done(Undefined{})
+			if v, ok = ev.lookupVar(name, env); !ok {
+				ev.vclock += evals
+				return Undefined{}, true
 			}
 		}
 		steps = steps[1:]
 	}
 	for i, st := range steps {
-		if isUndef(v) && (i > 0 || variable) {
-			return done(Undefined{}) // the previous step ended the path
-		}
-		evals++
 		o, ok := v.(*value.Object)
 		if !ok {
 			switch v.(type) {
-			case Undefined, nil, bool, float64, string:
-				return done(Undefined{})
-			}
-			return nil, false
-		}
-		v, ok = o.Get(st.op)
-		if !ok {
-			return done(Undefined{})
-		}
-		if st.stages != nil {
-			// A number index on the last step, such as items[0].
-			if v, ok = indexValue(v, st.stages[0].expr.num); !ok {
+			case Undefined:
+				if i == 0 && !variable {
+					evals++ // the first step is evaluated even on no input
+				}
+			case nil, bool, float64, string:
+				evals++
+			default:
 				return nil, false
 			}
+			ev.vclock += evals
+			return Undefined{}, true
+		}
+		evals++
+		if v, ok = o.Get(st.op); !ok {
+			ev.vclock += evals
+			return Undefined{}, true
+		}
+	}
+	if last := n.steps[len(n.steps)-1]; last.stages != nil {
+		// A number index on the last step, such as items[0].
+		var ok bool
+		if v, ok = indexValue(v, last.stages[0].expr.num); !ok {
+			return nil, false
 		}
 	}
 	switch v.(type) {
@@ -67,7 +68,8 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 		return nil, false
 	}
 	ev.steps += int64(len(n.steps))
-	return done(v)
+	ev.vclock += evals
+	return v, true
 }
 
 // indexValue is the value of a path step with a number predicate, v[num],
