@@ -113,26 +113,32 @@ type evaluator struct {
 	// argSpace holds argument lists, so that most function calls cost no
 	// allocation of their own; see newArgs.
 	argSpace []any
-	argBuf   [4]any
-	argInit  bool // argSpace has been set up
-
-	frameSpace []frame // see newFrame
-	frameNext  int     // size of the last chunk of frames
+	// frames and frameUsed hold frames for blocks and lambda calls; see
+	// newFrame.
+	frames    *[frameChunk]frame
+	frameUsed int
 }
 
-// frameChunk is the most frames newFrame allocates at a time.
-const frameChunk = 8
+// evaluatorWithArgs is an evaluator with its first argument slots in the
+// same allocation, for expressions that call functions. The evaluator
+// alone stays in a small size class for those that do not.
+type evaluatorWithArgs struct {
+	evaluator
+	args [4]any
+}
+
+// frameChunk is how many frames newFrame allocates at a time.
+const frameChunk = 4
 
 // newFrame returns a new frame below parent. Frames are carved out of
-// chunks of 2, 4, then frameChunk frames, so that a run of lambda calls
-// allocates once per chunk; a frame kept by a closure keeps its chunk.
+// chunks of frameChunk, so that a run of lambda calls allocates once per
+// chunk; a frame kept by a closure keeps its chunk.
 func (ev *evaluator) newFrame(parent *frame) *frame {
-	if len(ev.frameSpace) == 0 {
-		ev.frameNext = min(max(2*ev.frameNext, 2), frameChunk)
-		ev.frameSpace = make([]frame, ev.frameNext)
+	if ev.frames == nil || ev.frameUsed == frameChunk {
+		ev.frames, ev.frameUsed = new([frameChunk]frame), 0
 	}
-	f := &ev.frameSpace[0]
-	ev.frameSpace = ev.frameSpace[1:]
+	f := &ev.frames[ev.frameUsed]
+	ev.frameUsed++
 	f.parent = parent
 	f.names, f.vals = f.nbuf[:0], f.vbuf[:0]
 	return f
@@ -142,26 +148,33 @@ func (ev *evaluator) newFrame(parent *frame) *frame {
 const argChunk = 16
 
 // newArgs returns an empty argument list with room for n values. Lists are
-// carved out of ev.argSpace (first ev.argBuf, then chunks of argChunk) and
-// never handed out twice, so a list may outlive its call. ev may be nil.
+// carved out of ev.argSpace (first the slots of evaluatorWithArgs, then
+// chunks of argChunk) and never handed out twice, so a list may outlive
+// its call. ev may be nil.
 func (ev *evaluator) newArgs(n int) []any {
 	if ev == nil || n > argChunk/4 {
 		return make([]any, 0, n)
 	}
 	if n > len(ev.argSpace) {
-		if !ev.argInit {
-			ev.argSpace, ev.argInit = ev.argBuf[:], true
-		} else {
-			ev.argSpace = make([]any, argChunk)
-		}
+		ev.argSpace = make([]any, argChunk)
 	}
 	s := ev.argSpace[:0:n]
 	ev.argSpace = ev.argSpace[n:]
 	return s
 }
 
-func newEvaluator(ctx context.Context, env *Env) *evaluator {
-	ev := &evaluator{ctx: ctx, env: env, maxDepth: DefaultMaxDepth, maxSteps: DefaultMaxSteps}
+// newEvaluator returns the state for one evaluation; calls says whether
+// the expression calls functions.
+func newEvaluator(ctx context.Context, env *Env, calls bool) *evaluator {
+	var ev *evaluator
+	if calls {
+		ea := &evaluatorWithArgs{}
+		ev = &ea.evaluator
+		ev.argSpace = ea.args[:]
+	} else {
+		ev = &evaluator{}
+	}
+	ev.ctx, ev.env, ev.maxDepth, ev.maxSteps = ctx, env, DefaultMaxDepth, DefaultMaxSteps
 	if env != nil {
 		if env.Limits.MaxDepth > 0 {
 			ev.maxDepth = env.Limits.MaxDepth

@@ -9,8 +9,9 @@ import (
 // Expr is a compiled JSONata expression. It is immutable and safe for
 // concurrent use.
 type Expr struct {
-	src string
-	ast *node
+	src   string
+	ast   *node
+	calls bool // the expression calls functions
 }
 
 // Compile parses an expression once. Syntax errors are *Error values with
@@ -21,7 +22,14 @@ func Compile(expr string) (*Expr, error) {
 		return nil, err
 	}
 	markAll(ast)
-	return &Expr{src: expr, ast: ast}, nil
+	calls := false
+	walk(ast, func(n *node) {
+		switch n.typ {
+		case ntFunction, ntPartial, ntApply:
+			calls = true
+		}
+	})
+	return &Expr{src: expr, ast: ast, calls: calls}, nil
 }
 
 // String returns the source of the expression.
@@ -53,7 +61,7 @@ func (e *Expr) Eval(ctx context.Context, input any, env *Env) (result any, defin
 			return r, true, nil
 		}
 	}
-	ev := newEvaluator(ctx, env)
+	ev := newEvaluator(ctx, env, e.calls)
 	root := &ev.root
 	root.nbuf[0], root.vbuf[0] = "$", input
 	root.names, root.vals = root.nbuf[:1], root.vbuf[:1]
