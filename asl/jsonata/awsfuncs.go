@@ -148,6 +148,9 @@ func fnRange(c call, args []any) (any, error) {
 	if step == 0 || isNonFinite(step) {
 		return nil, awsError("range", "the step must be a non-zero number")
 	}
+	if math.IsNaN(start) || math.IsNaN(end) {
+		return nil, awsError("range", "the start and end must be numbers")
+	}
 	count := math.Floor((end-start)/step) + 1
 	if count <= 0 {
 		return []any{}, nil

@@ -49,6 +49,8 @@ func TestAWSFunctionsRecorded(t *testing.T) {
 		{`$random(42) = $random(42)`, `{}`, `true`, ""},
 		{`$partition([1], 0)`, `{}`, "", "D3200: Invalid argument to $partition(): the chunk size must be a positive integer"},
 		{`$hash("x", "SHA-3")`, `{}`, "", "D3200: Invalid argument to $hash(): the algorithm must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"},
+		{`$range(0, 0%0)`, `{}`, "", "D3200: Invalid argument to $range(): the start and end must be numbers"},
+		{`$range(0%0, 1)`, `{}`, "", "D3200: Invalid argument to $range(): the start and end must be numbers"},
 	}
 	for _, tt := range tests {
 		got, _, err := evalString(t, tt.expr, Undefined{}, awsEnv(tt.input))
