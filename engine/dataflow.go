@@ -224,10 +224,19 @@ func (r *run) jscope(f *Frame, states *value.Object) *jscope {
 			}
 			return f.vars.Lookup(name)
 		},
-		Functions: jsonata.AWSFunctions(r.x),
+		Functions: r.awsFunctions(),
 		Now:       func() time.Time { return now },
 	}
 	return &jscope{ctx: r.ctx, states: states, vars: f.vars, env: env}
+}
+
+// awsFunctions returns AWS's JSONata functions bound to the execution's
+// random source, built once per run (evaluation only reads the map).
+func (r *run) awsFunctions() map[string]*jsonata.Function {
+	if r.fns == nil {
+		r.fns = jsonata.AWSFunctions(r.x)
+	}
+	return r.fns
 }
 
 // assignJSONata evaluates a JSONata Assign block and sets the variables.

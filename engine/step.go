@@ -7,6 +7,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/asl/failure"
+	"github.com/stepwise-run/stepwise/asl/jsonata"
 	"github.com/stepwise-run/stepwise/asl/payload"
 	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/value"
@@ -115,7 +116,8 @@ type run struct {
 	now time.Time
 	ctx context.Context
 	res Result
-	ps  payload.Scope // reused by pscope
+	ps  payload.Scope                // reused by pscope
+	fns map[string]*jsonata.Function // AWS's JSONata functions, built once per run
 }
 
 // notTruncated is the shared, never modified details value of payloads
