@@ -13,8 +13,8 @@ test: ## run every test (unit, conformance, fuzz seeds); prints conformance coun
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	@echo "== pass counts (AWS-recorded conformance cases, JSONata official suite)"
-	@$(GO) test -count=1 -v -run 'TestRecordedExecutions|TestRecordedValidationCases|TestOfficialSuite' \
-		./conformance ./asl ./asl/jsonata | grep -E '^(  [a-z]|conformance |validation cases|jsonata suite)' || true
+	@$(GO) test -count=1 -v -run 'TestRecordedExecutions|TestRecordedValidationCases|TestOfficialSuite|TestOracle|TestRecordedCases' \
+		./conformance ./asl ./asl/jsonata ./teststate | grep -E '^(  [a-z]|conformance |validation cases|jsonata suite|jsonata oracle|teststate cases)' || true
 
 fuzz: ## run every fuzz target for FUZZTIME (default 2m) each
 	./scripts/fuzz.sh $${FUZZTIME:-2m}
