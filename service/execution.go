@@ -225,13 +225,7 @@ func (s *Service) startParams(ctx context.Context, target, name string, input *s
 		return nil, notFoundAs(err, stateMachineDoesNotExist(target), "start execution")
 	}
 	p.StateMachineARN, p.Type = sm.ARN, sm.Type
-	if tags, err := s.store.ListTags(ctx, sm.ARN); err == nil {
-		for _, t := range tags {
-			if t.Key == SkipTimeTag && t.Value == "true" {
-				p.SkipTime = true
-			}
-		}
-	}
+	p.SkipTime = s.skipsTime(ctx, sm.ARN)
 	p.Definition, p.RoleARN, p.RevisionID = sm.Definition, sm.RoleARN, sm.RevisionID
 	versionARN := ""
 	switch a.Kind {
@@ -259,4 +253,24 @@ func (s *Service) startParams(ctx context.Context, target, name string, input *s
 		p.ExecutionARN = s.arns.Execution(sm.Name, name)
 	}
 	return p, nil
+}
+
+// skipsTime reports whether the state machine carries SkipTimeTag=true,
+// from a cache that tag changes and deletion invalidate.
+func (s *Service) skipsTime(ctx context.Context, smARN string) bool {
+	if v, ok := s.skipTime.Load(smARN); ok {
+		return v.(bool)
+	}
+	tags, err := s.store.ListTags(ctx, smARN)
+	if err != nil {
+		return false
+	}
+	skip := false
+	for _, t := range tags {
+		if t.Key == SkipTimeTag && t.Value == "true" {
+			skip = true
+		}
+	}
+	s.skipTime.Store(smARN, skip)
+	return skip
 }

@@ -60,6 +60,11 @@ type Service struct {
 	callbacks TaskCallbacks
 	pollWait  time.Duration
 
+	// skipTime caches, per state machine ARN, whether it carries the
+	// SkipTimeTag, so that StartExecution does not read its tags every
+	// time; tag changes and deletion forget the entry.
+	skipTime sync.Map
+
 	// mu serialises the read-check-write steps that the store does not make
 	// atomic on its own (alias routing checks against version deletion,
 	// idempotent creation).

@@ -252,3 +252,35 @@ func TestCreateStateMachineChecks(t *testing.T) {
 		t.Errorf("bad includedData: %v", err)
 	}
 }
+
+func TestSkipTimeTagAndTestCase(t *testing.T) {
+	s, rt, _ := newTestService(t)
+	ctx := context.Background()
+	sm, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: "m", Definition: passDef, RoleArn: "arn:aws:iam::1:role/r"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func(target string) *StartParams {
+		t.Helper()
+		if _, err := s.StartExecution(ctx, &StartExecutionInput{StateMachineArn: target}); err != nil {
+			t.Fatal(err)
+		}
+		return rt.started[len(rt.started)-1]
+	}
+	if p := start(sm.StateMachineArn); p.SkipTime || p.TestCase != "" {
+		t.Fatalf("untagged: %+v", p)
+	}
+	if _, err := s.TagResource(ctx, &TagResourceInput{ResourceArn: sm.StateMachineArn,
+		Tags: []Tag{{Key: SkipTimeTag, Value: "true"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if p := start(sm.StateMachineArn + "#HappyPath"); !p.SkipTime || p.TestCase != "HappyPath" {
+		t.Fatalf("tagged, with a test case: skip %v, test case %q", p.SkipTime, p.TestCase)
+	}
+	if _, err := s.UntagResource(ctx, &UntagResourceInput{ResourceArn: sm.StateMachineArn, TagKeys: []string{SkipTimeTag}}); err != nil {
+		t.Fatal(err)
+	}
+	if p := start(sm.StateMachineArn); p.SkipTime {
+		t.Fatal("untagging did not reach StartExecution")
+	}
+}

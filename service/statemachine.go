@@ -336,6 +336,7 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 // DeleteStateMachine deletes a state machine with its versions, aliases and
 // tags. Deleting one that does not exist succeeds, as on AWS.
 func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachineInput) (*DeleteStateMachineOutput, error) {
+	defer s.skipTime.Delete(in.StateMachineArn)
 	a, err := parseARN(in.StateMachineArn, "stateMachineArn", arn.KindStateMachine, arn.KindVersion, arn.KindAlias)
 	if err != nil {
 		return nil, err

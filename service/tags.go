@@ -45,6 +45,7 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*TagRe
 	if err := s.checkTaggable(ctx, in.ResourceArn); err != nil {
 		return nil, err
 	}
+	defer s.skipTime.Delete(in.ResourceArn)
 	if in.Tags == nil {
 		return nil, validationNull("tags")
 	}
@@ -77,6 +78,7 @@ func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*U
 	if err := s.checkTaggable(ctx, in.ResourceArn); err != nil {
 		return nil, err
 	}
+	defer s.skipTime.Delete(in.ResourceArn)
 	if in.TagKeys == nil {
 		return nil, validationNull("tagKeys")
 	}
