@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"github.com/stepwise-run/stepwise/store/internal/cursor"
 
 	"github.com/jackc/pgx/v5"
 
@@ -66,7 +67,7 @@ func (s *Store) DeleteActivity(ctx context.Context, arn string) error {
 
 // ListActivities implements store.Store.
 func (s *Store) ListActivities(ctx context.Context, p *store.ListParams) (*store.Page[store.Activity], error) {
-	after, err := arnToken(p.NextToken, "activities")
+	after, err := cursor.DecodeString(p.NextToken, "activities")
 	if err != nil {
 		return nil, err
 	}

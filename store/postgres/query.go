@@ -76,7 +76,7 @@ func (s *Store) ListExecutions(ctx context.Context, p *store.ListExecutionsParam
 
 // ListRunningExecutions implements store.Store.
 func (s *Store) ListRunningExecutions(ctx context.Context, p *store.ListRunningExecutionsParams) (*store.Page[store.Execution], error) {
-	after, err := arnToken(p.NextToken, "running")
+	after, err := cursor.DecodeString(p.NextToken, "running")
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (s *Store) ClaimDueTimers(ctx context.Context, p *store.ClaimDueTimersParam
 
 // ListOutbox implements store.Store.
 func (s *Store) ListOutbox(ctx context.Context, p *store.ListOutboxParams) (*store.Page[store.OutboxRow], error) {
-	after, err := intToken(p.NextToken, "outbox", 0)
+	after, err := cursor.DecodeInt(p.NextToken, "outbox", 0)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func (s *Store) ListOutbox(ctx context.Context, p *store.ListOutboxParams) (*sto
 
 // ListInbox implements store.Store.
 func (s *Store) ListInbox(ctx context.Context, p *store.ListInboxParams) (*store.Page[store.InboxRow], error) {
-	after, err := intToken(p.NextToken, "inbox", 0)
+	after, err := cursor.DecodeInt(p.NextToken, "inbox", 0)
 	if err != nil {
 		return nil, err
 	}

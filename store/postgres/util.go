@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,34 +26,6 @@ func fromNS(n int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, n).UTC()
-}
-
-// arnToken decodes a one-ARN token; the empty token starts before every ARN.
-func arnToken(token, kind string) (string, error) {
-	if token == "" {
-		return "", nil
-	}
-	parts, err := cursor.Decode(token, kind, 1)
-	if err != nil {
-		return "", err
-	}
-	return parts[0], nil
-}
-
-// intToken decodes a one-integer token; the empty token gives def.
-func intToken(token, kind string, def int64) (int64, error) {
-	if token == "" {
-		return def, nil
-	}
-	parts, err := cursor.Decode(token, kind, 1)
-	if err != nil {
-		return 0, err
-	}
-	n, err := strconv.ParseInt(parts[0], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %v", store.ErrInvalidToken, err)
-	}
-	return n, nil
 }
 
 // shardArgs returns the two arguments of the condition

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/stepwise-run/stepwise/store/internal/cursor"
 
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -65,7 +66,7 @@ func (s *Store) DeleteActivity(ctx context.Context, arn string) error {
 
 // ListActivities implements store.Store.
 func (s *Store) ListActivities(ctx context.Context, p *store.ListParams) (*store.Page[store.Activity], error) {
-	after, err := arnToken(p.NextToken, "activities")
+	after, err := cursor.DecodeString(p.NextToken, "activities")
 	if err != nil {
 		return nil, err
 	}

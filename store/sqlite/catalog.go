@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/stepwise-run/stepwise/store/internal/cursor"
 	"math"
 	"strconv"
 	"time"
@@ -151,7 +152,7 @@ func (s *Store) DeleteStateMachine(ctx context.Context, arn string) error {
 
 // ListStateMachines implements store.Store.
 func (s *Store) ListStateMachines(ctx context.Context, p *store.ListParams) (*store.Page[store.StateMachine], error) {
-	after, err := arnToken(p.NextToken, "statemachines")
+	after, err := cursor.DecodeString(p.NextToken, "statemachines")
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +251,7 @@ func (s *Store) DeleteVersion(ctx context.Context, arn string) error {
 
 // ListVersions implements store.Store.
 func (s *Store) ListVersions(ctx context.Context, p *store.ListVersionsParams) (*store.Page[store.Version], error) {
-	before, err := intToken(p.NextToken, "versions", math.MaxInt64)
+	before, err := cursor.DecodeInt(p.NextToken, "versions", math.MaxInt64)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +345,7 @@ func (s *Store) DeleteAlias(ctx context.Context, arn string) error {
 
 // ListAliases implements store.Store.
 func (s *Store) ListAliases(ctx context.Context, p *store.ListAliasesParams) (*store.Page[store.Alias], error) {
-	after, err := arnToken(p.NextToken, "aliases")
+	after, err := cursor.DecodeString(p.NextToken, "aliases")
 	if err != nil {
 		return nil, err
 	}

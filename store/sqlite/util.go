@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -75,34 +74,6 @@ func (w *wtx) exists(query string, args ...any) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// arnToken decodes a one-ARN token; the empty token starts before every ARN.
-func arnToken(token, kind string) (string, error) {
-	if token == "" {
-		return "", nil
-	}
-	parts, err := cursor.Decode(token, kind, 1)
-	if err != nil {
-		return "", err
-	}
-	return parts[0], nil
-}
-
-// intToken decodes a one-integer token; the empty token gives def.
-func intToken(token, kind string, def int64) (int64, error) {
-	if token == "" {
-		return def, nil
-	}
-	parts, err := cursor.Decode(token, kind, 1)
-	if err != nil {
-		return 0, err
-	}
-	n, err := strconv.ParseInt(parts[0], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %v", store.ErrInvalidToken, err)
-	}
-	return n, nil
 }
 
 // list runs a page query on the read pool. query must end in "LIMIT ?";

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -42,4 +43,33 @@ func Decode(token, kind string, n int) ([]string, error) {
 		return nil, fmt.Errorf("%w: not a %s token", store.ErrInvalidToken, kind)
 	}
 	return parts[1:], nil
+}
+
+// DecodeString decodes a one-part token; the empty token gives "" (the
+// start of a listing).
+func DecodeString(token, kind string) (string, error) {
+	if token == "" {
+		return "", nil
+	}
+	parts, err := Decode(token, kind, 1)
+	if err != nil {
+		return "", err
+	}
+	return parts[0], nil
+}
+
+// DecodeInt decodes a one-integer token; the empty token gives def.
+func DecodeInt(token, kind string, def int64) (int64, error) {
+	if token == "" {
+		return def, nil
+	}
+	parts, err := Decode(token, kind, 1)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %v", store.ErrInvalidToken, err)
+	}
+	return n, nil
 }

@@ -81,3 +81,21 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeOne(t *testing.T) {
+	if s, err := DecodeString("", "arn"); s != "" || err != nil {
+		t.Fatalf("empty: %q %v", s, err)
+	}
+	if s, err := DecodeString(Encode("arn", "a:b"), "arn"); s != "a:b" || err != nil {
+		t.Fatalf("round trip: %q %v", s, err)
+	}
+	if n, err := DecodeInt("", "n", 7); n != 7 || err != nil {
+		t.Fatalf("empty int: %d %v", n, err)
+	}
+	if n, err := DecodeInt(Encode("n", "42"), "n", 0); n != 42 || err != nil {
+		t.Fatalf("int: %d %v", n, err)
+	}
+	if _, err := DecodeInt(Encode("n", "x"), "n", 0); !errors.Is(err, store.ErrInvalidToken) {
+		t.Fatalf("bad int: %v", err)
+	}
+}
