@@ -144,25 +144,5 @@ func applyTransforms(v any, ts []Transform) any {
 // parseOutputs parses the string values of "output" fields (the
 // parseEventOutputs transform).
 func parseOutputs(v any) any {
-	switch x := v.(type) {
-	case *value.Object:
-		o := value.NewObject(x.Len())
-		for k, e := range x.All() {
-			if s, ok := e.(string); ok && k == "output" {
-				if p, err := value.ParseString(s); err == nil {
-					o.Set(k, p)
-					continue
-				}
-			}
-			o.Set(k, parseOutputs(e))
-		}
-		return o
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = parseOutputs(e)
-		}
-		return out
-	}
-	return v
+	return awsnorm.ParseStrings(v, func(key, _ string) bool { return key == "output" })
 }

@@ -111,27 +111,7 @@ func arnNames(v any) []string {
 // parseJSONStrings replaces object members (and array elements) that are
 // strings holding a JSON object by the object, one level deep (rule 3).
 func parseJSONStrings(v any) any {
-	switch x := v.(type) {
-	case *value.Object:
-		o := value.NewObject(x.Len())
-		for k, e := range x.All() {
-			if s, ok := e.(string); ok && strings.HasPrefix(s, "{") {
-				if parsed, err := value.ParseString(s); err == nil {
-					o.Set(k, parsed)
-					continue
-				}
-			}
-			o.Set(k, parseJSONStrings(e))
-		}
-		return o
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = parseJSONStrings(e)
-		}
-		return out
-	}
-	return v
+	return awsnorm.ParseStrings(v, func(_, s string) bool { return strings.HasPrefix(s, "{") })
 }
 
 // applyText applies the text replacements to every string and masks

@@ -200,3 +200,31 @@ func Short(v any) string {
 	}
 	return s
 }
+
+// ParseStrings returns v with every object member whose string value pick
+// accepts (given the member's key and the string) replaced by the JSON the
+// string holds, when it parses. It serves rule 3 (strings holding an
+// object) and the parseEventOutputs transform ("output" members).
+func ParseStrings(v any, pick func(key, s string) bool) any {
+	switch x := v.(type) {
+	case *value.Object:
+		o := value.NewObject(x.Len())
+		for k, e := range x.All() {
+			if s, ok := e.(string); ok && pick(k, s) {
+				if parsed, err := value.ParseString(s); err == nil {
+					o.Set(k, parsed)
+					continue
+				}
+			}
+			o.Set(k, ParseStrings(e, pick))
+		}
+		return o
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = ParseStrings(e, pick)
+		}
+		return out
+	}
+	return v
+}

@@ -32,3 +32,11 @@ func TestPathsAndDifferences(t *testing.T) {
 		t.Fatalf("difference %q", d)
 	}
 }
+
+func TestParseStrings(t *testing.T) {
+	doc := value.MustParse(`{"output":"{\"a\":1}","other":"{\"b\":2}","list":[{"output":"[1]"}]}`)
+	got := ParseStrings(doc, func(key, _ string) bool { return key == "output" })
+	if want := `{"output":{"a":1},"other":"{\"b\":2}","list":[{"output":[1]}]}`; value.String(got) != want {
+		t.Fatalf("got %s, want %s", value.String(got), want)
+	}
+}
