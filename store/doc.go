@@ -19,7 +19,8 @@
 // The store keeps state machines, their versions and aliases, tags,
 // activities, executions, history, and the rows that drive an execution
 // forward: the outbox (effects and timers), the inbox (events delivered from
-// outside) and activity tasks. It never interprets an execution's engine
+// outside) and activity tasks; and the client tokens of recent redrives
+// (RedriveToken). It never interprets an execution's engine
 // state, its history events or any payload: those are opaque bytes encoded by
 // the engine. The columns it does understand (status, dates, names, ARNs) exist
 // only so that it can index and filter them.

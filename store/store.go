@@ -101,6 +101,14 @@ type Store interface {
 	// ListInbox lists inbox rows in insertion order.
 	ListInbox(ctx context.Context, p *ListInboxParams) (*Page[InboxRow], error)
 
+	// PutRedriveToken records a client token of a successful
+	// RedriveExecution and prunes the execution's older tokens as p says;
+	// see RedriveToken.
+	PutRedriveToken(ctx context.Context, p *PutRedriveTokenParams) error
+	// GetRedriveToken returns an execution's recorded token, or
+	// ErrNotFound.
+	GetRedriveToken(ctx context.Context, executionARN, token string) (*RedriveToken, error)
+
 	// Close waits for commits in flight, then releases the store's
 	// resources. Later calls fail with ErrClosed.
 	Close() error

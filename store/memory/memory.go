@@ -37,6 +37,9 @@ type Store struct {
 	history    map[string][]store.HistoryChunk
 	outbox     map[string]*outboxEntry
 	inbox      map[string]*inboxEntry
+	// redriveTokens holds each execution's redrive client tokens, newest
+	// first.
+	redriveTokens map[string][]redriveToken
 }
 
 type machine struct {
@@ -79,6 +82,8 @@ func New() *Store {
 		history:    make(map[string][]store.HistoryChunk),
 		outbox:     make(map[string]*outboxEntry),
 		inbox:      make(map[string]*inboxEntry),
+
+		redriveTokens: make(map[string][]redriveToken),
 	}
 }
 

@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Outbox", outboxTests},
 		{"Inbox", inboxTests},
 		{"ActivityTask", activityTaskTests},
+		{"RedriveToken", redriveTokenTests},
 		{"Concurrency", concurrencyTests},
 		{"Lifecycle", lifecycleTests},
 	}
