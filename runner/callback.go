@@ -82,16 +82,6 @@ func (r *Runner) sendToken(ctx context.Context, token string, in engine.Input) e
 	if !ok || len(token) > 1024 {
 		return ErrInvalidToken
 	}
-	rec, err := r.store.GetExecution(ctx, arn)
-	if errors.Is(err, store.ErrNotFound) {
-		return ErrTaskDoesNotExist
-	}
-	if err != nil {
-		return err
-	}
-	if rec.Status != store.StatusRunning {
-		return ErrTaskDoesNotExist
-	}
 	in.Token = token
 	in.Now = r.now()
 	if t, err := r.store.GetActivityTask(ctx, token); err == nil {
@@ -106,10 +96,13 @@ func (r *Runner) sendToken(ctx context.Context, token string, in engine.Input) e
 	r.deliver(arn, pending{in: in, done: done, ignored: &ignored})
 	select {
 	case err := <-done:
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrTaskDoesNotExist // no such execution
+		}
 		if err != nil {
 			return err
 		}
-		if ignored {
+		if ignored { // not waited for, or the execution has ended
 			return ErrTaskDoesNotExist
 		}
 		return nil

@@ -73,6 +73,10 @@ type Config struct {
 	// SkipTime makes timers (Wait states, retry back-offs, timeouts) fire
 	// at once; the history still shows the times a real run would have.
 	SkipTime bool
+	// LiveCacheBytes bounds the running executions kept decoded in memory
+	// between their inputs, counted by the length of their snapshots and
+	// inputs; 0 means 64 MiB, a negative value keeps none.
+	LiveCacheBytes int64
 }
 
 // Runner runs executions. It implements service.Runtime.
@@ -86,6 +90,7 @@ type Runner struct {
 	onCommit func(arn, status string)
 
 	machines sync.Map // definition text → *engine.Machine
+	live     *liveCache
 
 	mu      sync.Mutex
 	mailbox map[string]*mailbox // executions with inputs to process
@@ -142,6 +147,11 @@ func New(cfg Config) (*Runner, error) {
 	if r.poll <= 0 {
 		r.poll = time.Second
 	}
+	live := cfg.LiveCacheBytes
+	if live == 0 {
+		live = defaultLiveBytes
+	}
+	r.live = newLiveCache(live) // negative: nothing fits
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.timers = newTimerQueue(r.now, r.fireTimer)
 	r.activities = newActivityWaiters()
@@ -267,6 +277,8 @@ func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*s
 	rec.Status = string(x.Status)
 	if x.Done() {
 		r.ended(&b.Executions[0].Execution) // before committed: observers see the parent notified
+	} else {
+		r.cache(m, x, &b.Executions[0].Execution, 1)
 	}
 	r.committed(rec.ARN, rec.Status)
 	r.afterCommit(rec.ARN, res, x.Meta.SkipTime)
@@ -340,8 +352,15 @@ func (r *Runner) drain(arn string, mb *mailbox) {
 	}
 }
 
-// process loads the execution, feeds it the inputs and commits the result
-// once for all of them.
+// process feeds the inputs to the execution and commits the result once
+// for all of them. The execution comes from the live cache when this
+// process committed it last, from the store otherwise. A cached entry may
+// be stale (another node wrote the execution since): a commit from it fails
+// the store's version check, and an input it ignores may be one the stored
+// execution waits for. So whenever the cached entry does not lead to a
+// commit, it is dropped and the inputs are applied again to the execution
+// as stored. They are so, up to twice more, when another node's commit
+// makes this one fail the version check.
 func (r *Runner) process(arn string, inputs []pending) {
 	finish := func(err error) {
 		for _, p := range inputs {
@@ -350,36 +369,74 @@ func (r *Runner) process(arn string, inputs []pending) {
 			}
 		}
 	}
-	ctx := context.Background()
-	rec, err := r.store.GetExecution(ctx, arn)
-	if err != nil {
-		r.log.Error("load execution", "execution", arn, "err", err)
-		finish(err)
-		return
-	}
-	if rec.Status != store.StatusRunning {
-		for _, p := range inputs {
-			if p.ignored != nil {
-				*p.ignored = true
+	l := r.live.take(arn)
+	for attempt := 1; ; attempt++ {
+		cached := l != nil
+		if !cached {
+			var err error
+			if l, err = r.load(context.Background(), arn); err != nil {
+				r.log.Error("load execution", "execution", arn, "err", err)
+				finish(err)
+				return
+			}
+			if l == nil {
+				for _, p := range inputs {
+					if p.ignored != nil {
+						*p.ignored = true
+					}
+				}
+				finish(nil) // finished meanwhile; its rows were consumed by its last commit
+				return
 			}
 		}
-		finish(nil) // finished meanwhile; its rows were consumed by its last commit
-		return
+		err := r.apply(l, inputs, finish, cached)
+		switch {
+		case err == nil:
+			return
+		case cached || errors.Is(err, store.ErrConflict) && attempt < 3:
+			// A stale cached copy, or another node committed the
+			// execution since it was read: apply the inputs again to the
+			// execution as stored.
+			l = nil
+		default:
+			r.log.Error("commit", "execution", arn, "err", err)
+			finish(err)
+			return
+		}
+	}
+}
+
+// load reads a running execution from the store and decodes it; it returns
+// nil if the execution is no longer running.
+func (r *Runner) load(ctx context.Context, arn string) (*live, error) {
+	rec, err := r.store.GetExecution(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Status != store.StatusRunning {
+		return nil, nil
 	}
 	m, err := r.machine(rec.Definition)
 	if err != nil {
-		r.log.Error("compile definition", "execution", arn, "err", err)
-		finish(err)
-		return
+		return nil, err
 	}
 	x, err := m.Decode(rec.Snapshot)
 	if err != nil {
-		r.log.Error("decode snapshot", "execution", arn, "err", err)
-		finish(err)
-		return
+		return nil, fmt.Errorf("decode snapshot: %w", err)
 	}
+	return &live{rec: *rec, m: m, x: x}, nil
+}
+
+// apply feeds the inputs to l's execution, commits the step and, once
+// committed, reports to the inputs' waiters (finish), runs the effects and
+// caches the execution again if it still runs. It returns the commit's
+// error without reporting it. For a cached l (see process), it also
+// returns errNoCommit, without reporting, when there is nothing to commit.
+func (r *Runner) apply(l *live, inputs []pending, finish func(error), cached bool) error {
+	m, x, arn := l.m, l.x, l.rec.ARN
 	var all engine.Result
 	var consumed []string
+	clean := true
 	for _, p := range inputs {
 		if x.Done() {
 			break
@@ -390,6 +447,7 @@ func (r *Runner) process(arn string, inputs []pending) {
 		res, err := m.Step(x, p.in)
 		if err != nil {
 			r.log.Error("step", "execution", arn, "err", err)
+			clean = false
 			continue
 		}
 		if p.ignored != nil {
@@ -402,27 +460,46 @@ func (r *Runner) process(arn string, inputs []pending) {
 		all.Effects = append(all.Effects, res.Effects...)
 	}
 	if len(all.Events) == 0 && len(all.Effects) == 0 {
-		finish(nil) // stale inputs: nothing waited for them
-		return
+		if cached {
+			return errNoCommit
+		}
+		if clean {
+			r.live.put(l) // stale inputs changed nothing
+		}
+		finish(nil)
+		return nil
 	}
-	b, err := r.batch(m, x, rec, rec.Version, all, "")
+	b, err := r.batch(m, x, &l.rec, l.rec.Version, all, "")
 	if err == nil {
 		b.OutboxDeletes = netDeletes(b, consumed)
-		err = r.store.Commit(ctx, b)
+		err = r.store.Commit(context.Background(), b)
 	}
 	if err != nil {
-		r.log.Error("commit", "execution", arn, "err", err)
-		finish(err)
-		return
+		return err // x has moved on from what is stored: it is not cached again
 	}
 	finish(nil)
+	w := &b.Executions[0].Execution
 	if x.Done() {
-		r.ended(&b.Executions[0].Execution) // before committed: observers see the parent notified
+		r.ended(w) // before committed: observers see the parent notified
 	} else {
-		r.stopAbandoned(m, x, arn) // x is not used after this
+		r.stopAbandoned(m, x, arn)
+		r.cache(m, x, w, l.rec.Version+1)
 	}
 	r.committed(arn, string(x.Status))
 	r.afterCommit(arn, all, x.Meta.SkipTime)
+	return nil
+}
+
+// errNoCommit reports that inputs applied to a cached execution changed
+// nothing; they are applied again to the execution as stored.
+var errNoCommit = errors.New("nothing to commit")
+
+// cache keeps a running execution just committed at version in the live
+// cache, if its engine step was clean.
+func (r *Runner) cache(m *engine.Machine, x *engine.Execution, w *store.Execution, version int64) {
+	l := &live{rec: *w, m: m, x: x, size: int64(len(w.Snapshot) + len(w.Input))}
+	l.rec.Version = version
+	r.live.put(l)
 }
 
 func (r *Runner) committed(arn, status string) {
