@@ -39,6 +39,10 @@ type node struct {
 	s    *asl.State
 	lang string // effective query language
 
+	// enteredType and exitedType are the state's history event types
+	// ("PassStateEntered", …), built once.
+	enteredType, exitedType string
+
 	// needsContext is true when any field of the state reads the context
 	// object ("$$"), so the engine builds it only for those states.
 	needsContext bool
@@ -140,7 +144,8 @@ func (m *Machine) compileGraph(def *asl.Definition, key, inherited string) (*gra
 }
 
 func (m *Machine) compileState(s *asl.State, inherited string) (*node, error) {
-	n := &node{s: s, lang: asl.EffectiveLanguage(s, inherited)}
+	n := &node{s: s, lang: asl.EffectiveLanguage(s, inherited),
+		enteredType: s.Type + "StateEntered", exitedType: s.Type + "StateExited"}
 	raw := value.String(s.Raw)
 	n.needsContext = strings.Contains(raw, "$$") || s.Type == asl.TypeMap ||
 		(n.lang == asl.JSONata && (strings.Contains(raw, "context") || wholeStates.MatchString(raw)))

@@ -260,11 +260,12 @@ func (r *run) emitFrom(f *Frame, typ string, advance bool, fill func(*history.Ev
 			r.x.root.last = id
 		}
 	}
-	e := history.Event{ID: id, PreviousEventID: prev, Timestamp: r.now, Type: typ}
+	// The event is filled in place: a local filled through a pointer
+	// would escape to the heap.
+	r.res.Events = append(r.res.Events, history.Event{ID: id, PreviousEventID: prev, Timestamp: r.now, Type: typ})
 	if fill != nil {
-		fill(&e)
+		fill(&r.res.Events[len(r.res.Events)-1])
 	}
-	r.res.Events = append(r.res.Events, e)
 	return id
 }
 
@@ -332,7 +333,7 @@ func (r *run) runFrame(f *Frame) {
 func (r *run) enterState(f *Frame) {
 	n := f.node
 	f.enteredPrev = f.last
-	f.enteredID = r.emit(f, n.s.Type+"StateEntered", func(e *history.Event) {
+	f.enteredID = r.emit(f, n.enteredType, func(e *history.Event) {
 		e.StateEntered = &history.StateEnteredDetails{Name: n.s.Name, Input: r.payload(f.input, f.inputText), InputDetails: notTruncated}
 	})
 	r.x.inspect("input", f.input)
@@ -395,7 +396,7 @@ func (r *run) exitState(f *Frame, output any, next string, assigned *value.Objec
 		return
 	}
 	text := r.textOf(f, output)
-	r.emit(f, n.s.Type+"StateExited", func(e *history.Event) {
+	r.emit(f, n.exitedType, func(e *history.Event) {
 		e.StateExited = &history.StateExitedDetails{Name: n.s.Name, Output: r.payload(output, text), OutputDetails: notTruncated}
 		if assigned != nil && assigned.Len() > 0 {
 			e.StateExited.AssignedVariables = make(map[string]string, assigned.Len())
