@@ -25,10 +25,24 @@ const maxResponse = 16 << 20
 type request struct {
 	svc *Service
 	// sdk is set for aws-sdk integrations: errors take the SDK's names.
-	sdk         bool
+	sdk bool
+	// method is the HTTP method; "" means POST.
+	method string
+	// path is the escaped path below the endpoint ("" means "/"), query
+	// the query parameters and header the extra headers (REST protocols).
+	path   string
+	query  url.Values
+	header http.Header
+	// contentType and body are the request's entity; target is the JSON
+	// protocol's X-Amz-Target.
 	contentType string
-	target      string // X-Amz-Target; "" for the query protocol
+	target      string
 	body        []byte
+	// maxBody bounds the successful response's body; 0 means maxResponse.
+	// A longer body is cut and the reply marked truncated.
+	maxBody int
+	// s3Error names the error of an S3 answer without a body (HEAD).
+	s3Error string
 }
 
 // reply is a service's successful answer.
@@ -37,6 +51,8 @@ type reply struct {
 	header    http.Header
 	body      []byte
 	requestID string
+	// truncated is set when the body was longer than the request's maxBody.
+	truncated bool
 }
 
 // send signs and sends req to its service's endpoint within the task's
@@ -54,7 +70,7 @@ func (h *Handler) send(ctx context.Context, t *engine.TaskRequest, req *request)
 	}
 	callCtx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	rep, err := h.post(callCtx, endpoint, req)
+	rep, err := h.do(callCtx, endpoint, req)
 	if err != nil && callCtx.Err() != nil {
 		switch {
 		case ctx.Err() != nil:
@@ -68,24 +84,63 @@ func (h *Handler) send(ctx context.Context, t *engine.TaskRequest, req *request)
 	return rep, err
 }
 
-// post performs the signed HTTP call.
-func (h *Handler) post(ctx context.Context, endpoint string, req *request) (*reply, error) {
-	u := strings.TrimSuffix(endpoint, "/") + "/"
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(req.body))
+// do performs the signed HTTP call.
+func (h *Handler) do(ctx context.Context, endpoint string, req *request) (*reply, error) {
+	u, err := url.Parse(strings.TrimSuffix(endpoint, "/"))
 	if err != nil {
 		return nil, clientError(req, "Unable to build the HTTP request: "+err.Error())
 	}
-	hr.Header.Set("Content-Type", req.contentType)
+	path := req.path
+	if path == "" {
+		path = "/"
+	}
+	raw := u.EscapedPath() + path
+	u.Path, err = url.PathUnescape(raw)
+	if err != nil {
+		return nil, clientError(req, "Unable to build the HTTP request: "+err.Error())
+	}
+	u.RawPath = raw
+	u.RawQuery = encodeQueryString(req.query)
+	method := req.method
+	if method == "" {
+		method = http.MethodPost
+	}
+	var body io.Reader
+	if req.body != nil || method == http.MethodPost || method == http.MethodPut {
+		body = bytes.NewReader(req.body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, clientError(req, "Unable to build the HTTP request: "+err.Error())
+	}
+	for k, vs := range req.header {
+		hr.Header[k] = vs
+	}
+	if req.contentType != "" {
+		hr.Header.Set("Content-Type", req.contentType)
+	}
 	if req.target != "" {
 		hr.Header.Set("X-Amz-Target", req.target)
 	}
 	sum := sha256.Sum256(req.body)
+	payloadHash := hex.EncodeToString(sum[:])
+	signer := h.signer
+	if req.svc.Protocol == ProtocolRESTXML {
+		// S3 signs the payload's hash as a header and its path unescaped
+		// a second time.
+		hr.Header.Set("X-Amz-Content-Sha256", payloadHash)
+		signer = h.s3Signer
+	}
 	creds := aws.Credentials{
 		AccessKeyID:     h.cfg.Credentials.AccessKeyID,
 		SecretAccessKey: h.cfg.Credentials.SecretAccessKey,
 		SessionToken:    h.cfg.Credentials.SessionToken,
 	}
-	if err := h.signer.SignHTTP(ctx, creds, hr, hex.EncodeToString(sum[:]), req.svc.SigningName, h.cfg.Region, h.now()); err != nil {
+	region := h.cfg.Region
+	if req.svc.SigningRegion != "" {
+		region = req.svc.SigningRegion
+	}
+	if err := signer.SignHTTP(ctx, creds, hr, payloadHash, req.svc.SigningName, region, h.now()); err != nil {
 		return nil, clientError(req, "Unable to sign the HTTP request: "+err.Error())
 	}
 	resp, err := h.client.Do(hr)
@@ -97,18 +152,37 @@ func (h *Handler) post(ctx context.Context, endpoint string, req *request) (*rep
 		return nil, clientError(req, "Unable to execute HTTP request: "+err.Error())
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
+	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	limit := maxResponse
+	if success && req.maxBody > 0 {
+		limit = req.maxBody
+	}
+	respBody, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
 	if err != nil {
 		return nil, clientError(req, "Unable to read the HTTP response: "+err.Error())
 	}
-	if len(body) > maxResponse {
-		return nil, clientError(req, "The HTTP response is larger than 16 MiB.")
+	rep := &reply{status: resp.StatusCode, header: resp.Header, body: respBody, requestID: requestID(resp.Header)}
+	if len(respBody) > limit {
+		if !success || req.maxBody == 0 {
+			return nil, clientError(req, "The HTTP response is larger than 16 MiB.")
+		}
+		rep.body, rep.truncated = respBody[:limit], true
 	}
-	rep := &reply{status: resp.StatusCode, header: resp.Header, body: body, requestID: requestID(resp.Header)}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if !success {
 		return nil, serviceError(req, rep)
 	}
 	return rep, nil
+}
+
+// encodeQueryString encodes q as AWS signs it: sorted by key, spaces as
+// %20.
+func encodeQueryString(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
+	// url.Values.Encode escapes '+' itself, so every '+' it writes is a
+	// space.
+	return strings.ReplaceAll(q.Encode(), "+", "%20")
 }
 
 // requestID reads the request id an AWS service answers with.

@@ -14,7 +14,7 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{"empty", Config{}, ""},
 		{"endpoints", Config{Credentials: creds, Endpoints: map[string]string{"sqs": "http://127.0.0.1:9324", "dynamodb": "https://dynamodb.eu-west-1.amazonaws.com"}}, ""},
-		{"unknown service", Config{Credentials: creds, Endpoints: map[string]string{"s3": "http://x"}}, `unknown service "s3"`},
+		{"unknown service", Config{Credentials: creds, Endpoints: map[string]string{"ec2": "http://x"}}, `unknown service "ec2"`},
 		{"bad url", Config{Credentials: creds, Endpoints: map[string]string{"sqs": "127.0.0.1:9324"}}, "is not an http(s) URL"},
 		{"no credentials", Config{Endpoints: map[string]string{"sqs": "http://x"}}, "accessKeyId and secretAccessKey are required"},
 		{"negative timeout", Config{TimeoutSeconds: -1}, "timeoutSeconds is negative"},

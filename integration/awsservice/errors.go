@@ -1,7 +1,7 @@
 package awsservice
 
 import (
-	"encoding/xml"
+	"cmp"
 	"fmt"
 	"net/http"
 	"strings"
@@ -27,16 +27,22 @@ func clientError(req *request, cause string) *failure.Error {
 // serviceError turns a service's error answer into the task's failure:
 // <Service>.<Code>Exception with the cause the AWS Java SDK writes.
 func serviceError(req *request, rep *reply) *failure.Error {
-	var code, msg, rid string
+	var code, msg, rid, hostID string
 	if req.svc.JSON() {
 		code, msg = jsonError(rep)
 	} else {
-		code, msg, rid = xmlError(rep.body)
+		code, msg, rid, hostID = xmlError(rep.body)
 	}
 	if rep.requestID != "" {
 		rid = rep.requestID
 	}
-	if code == "" {
+	if h := rep.header.Get("X-Amz-Id-2"); h != "" {
+		hostID = h
+	}
+	if code == "" && req.s3Error != "" && rep.status == http.StatusNotFound {
+		code = req.s3Error
+	}
+	if code == "" && !req.sdk {
 		code = strings.ReplaceAll(http.StatusText(rep.status), " ", "")
 		if code == "" {
 			code = "Unknown"
@@ -48,19 +54,44 @@ func serviceError(req *request, rep *reply) *failure.Error {
 	if rid == "" {
 		rid = "null"
 	}
-	name := code
-	if !strings.HasSuffix(name, "Exception") {
-		name += "Exception"
-	}
-	name = errorPrefix(req) + "." + name
+	name := errorPrefix(req) + "." + sdkExceptionName(req, code)
 	var cause string
-	if req.sdk {
+	switch {
+	case req.sdk && req.svc.Protocol == ProtocolRESTXML:
+		cause = fmt.Sprintf("%s (Service: %s, Status Code: %d, Request ID: %s, Extended Request ID: %s)",
+			msg, req.svc.SDKName, rep.status, rid, cmp.Or(hostID, "null"))
+	case req.sdk:
 		cause = fmt.Sprintf("%s (Service: %s, Status Code: %d, Request ID: %s)", msg, req.svc.SDKName, rep.status, rid)
-	} else {
+	default:
 		cause = fmt.Sprintf("%s (Service: %s; Status Code: %d; Error Code: %s; Request ID: %s; Proxy: null)",
 			msg, req.svc.JavaName, rep.status, code, rid)
 	}
 	return failure.New(strings.ToValidUTF8(name, "\uFFFD"), strings.ToValidUTF8(cause, "\uFFFD"))
+}
+
+// s3Exceptions are the error codes S3's model declares; the AWS SDK for
+// Java names every other S3 error S3Exception.
+var s3Exceptions = map[string]bool{
+	"BucketAlreadyExists": true, "BucketAlreadyOwnedByYou": true, "EncryptionTypeMismatch": true,
+	"IdempotencyParameterMismatch": true, "InvalidObjectState": true, "InvalidRequest": true,
+	"InvalidWriteOffset": true, "NoSuchBucket": true, "NoSuchKey": true, "NoSuchUpload": true,
+	"ObjectAlreadyInActiveTierError": true, "ObjectNotInActiveTierError": true, "TooManyParts": true,
+}
+
+// sdkExceptionName is the exception part of an error name: the code with
+// an "Exception" suffix, as the AWS SDK for Java names modelled errors.
+// Without the models, every code of a JSON or query service is taken as
+// modelled; S3's are looked up in s3Exceptions. A code that is not
+// modelled, or no code, gives the service's base exception
+// (S3.S3Exception), as Step Functions names it.
+func sdkExceptionName(req *request, code string) string {
+	if req.sdk && (code == "" || req.svc.Protocol == ProtocolRESTXML && !s3Exceptions[code]) {
+		return req.svc.SDKName + "Exception"
+	}
+	if !strings.HasSuffix(code, "Exception") {
+		code += "Exception"
+	}
+	return code
 }
 
 // jsonError reads the code and message of a JSON-protocol error: the code
@@ -94,18 +125,24 @@ func jsonError(rep *reply) (code, msg string) {
 	return code, msg
 }
 
-// xmlError reads a query-protocol error:
-// <ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>.
-func xmlError(body []byte) (code, msg, rid string) {
-	var e struct {
-		Error struct {
-			Code    string `xml:"Code"`
-			Message string `xml:"Message"`
-		} `xml:"Error"`
-		RequestID string `xml:"RequestId"`
+// xmlError reads an XML error answer: the query protocol's
+// <ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>,
+// S3's <Error><Code/><Message/><RequestId/><HostId/></Error>, or
+// <Response><Errors><Error>…</Error></Errors><RequestID/></Response>.
+func xmlError(body []byte) (code, msg, rid, hostID string) {
+	root, err := parseXML(body)
+	if err != nil {
+		return "", "", "", ""
 	}
-	if xml.Unmarshal(body, &e) != nil {
-		return "", "", ""
+	e := root
+	switch {
+	case root.child("Error") != nil:
+		e = root.child("Error")
+	case root.child("Errors") != nil && root.child("Errors").child("Error") != nil:
+		e = root.child("Errors").child("Error")
+	case root.name != "Error":
+		return "", "", "", ""
 	}
-	return e.Error.Code, e.Error.Message, e.RequestID
+	rid = cmp.Or(root.childText("RequestId"), cmp.Or(root.childText("RequestID"), e.childText("RequestId")))
+	return strings.TrimSpace(e.childText("Code")), e.childText("Message"), rid, root.childText("HostId")
 }

@@ -80,13 +80,25 @@ func (f *fakeAWS) nextID() string {
 	return fmt.Sprintf("00000000-0000-4000-8000-%012d", f.n)
 }
 
-// verify re-signs the request with the signed headers it names and the
-// time it carries, and compares the Authorization headers.
+// verify checks the request's signature and its region (testRegion).
 func (f *fakeAWS) verify(r *http.Request, body []byte) (service string, err error) {
+	service, region, err := verifySigV4(r, body, f.secret)
+	if err == nil && region != testRegion {
+		err = fmt.Errorf("signed for region %q, want %q", region, testRegion)
+	}
+	return service, err
+}
+
+// verifySigV4 re-signs the request with the signed headers it names, the
+// time it carries and the secret key, compares the Authorization
+// headers, and returns the service and region of the signature's scope.
+// S3 requests (service "s3") are signed with their path as sent and must
+// carry X-Amz-Content-Sha256, the hash of the body.
+func verifySigV4(r *http.Request, body []byte, secret string) (service, region string, err error) {
 	auth := r.Header.Get("Authorization")
 	rest, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 ")
 	if !ok {
-		return "", fmt.Errorf("authorization %q is not SigV4", auth)
+		return "", "", fmt.Errorf("authorization %q is not SigV4", auth)
 	}
 	fields := map[string]string{}
 	for _, p := range strings.Split(rest, ", ") {
@@ -95,22 +107,22 @@ func (f *fakeAWS) verify(r *http.Request, body []byte) (service string, err erro
 	}
 	scope := strings.Split(fields["Credential"], "/")
 	if len(scope) != 5 || scope[4] != "aws4_request" {
-		return "", fmt.Errorf("credential scope %q", fields["Credential"])
+		return "", "", fmt.Errorf("credential scope %q", fields["Credential"])
 	}
-	if scope[0] != testCreds.AccessKeyID || scope[2] != testRegion {
-		return "", fmt.Errorf("credential %q: wrong key or region", fields["Credential"])
+	if scope[0] != testCreds.AccessKeyID {
+		return "", "", fmt.Errorf("credential %q: wrong key", fields["Credential"])
 	}
-	service = scope[3]
+	region, service = scope[2], scope[3]
 	if tok := r.Header.Get("X-Amz-Security-Token"); tok != testCreds.SessionToken {
-		return "", fmt.Errorf("session token %q", tok)
+		return "", "", fmt.Errorf("session token %q", tok)
 	}
 	at, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
 	if err != nil {
-		return "", fmt.Errorf("X-Amz-Date: %v", err)
+		return "", "", fmt.Errorf("X-Amz-Date: %v", err)
 	}
 	re, err := http.NewRequest(r.Method, "http://"+r.Host+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	for _, h := range strings.Split(fields["SignedHeaders"], ";") {
 		if h != "host" {
@@ -118,19 +130,31 @@ func (f *fakeAWS) verify(r *http.Request, body []byte) (service string, err erro
 		}
 	}
 	sum := sha256.Sum256(body)
-	creds := aws.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: f.secret, SessionToken: r.Header.Get("X-Amz-Security-Token")}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, re, hex.EncodeToString(sum[:]), service, testRegion, at); err != nil {
-		return "", err
+	hash := hex.EncodeToString(sum[:])
+	must := []string{"host", "x-amz-date", "x-amz-security-token"}
+	signer := v4.NewSigner()
+	if service == "s3" {
+		if got := r.Header.Get("X-Amz-Content-Sha256"); got != hash {
+			return "", "", fmt.Errorf("X-Amz-Content-Sha256 %q is not the body's hash %s", got, hash)
+		}
+		must = append(must, "x-amz-content-sha256")
+		signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	} else {
+		must = append(must, "content-type")
+	}
+	creds := aws.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: secret, SessionToken: r.Header.Get("X-Amz-Security-Token")}
+	if err := signer.SignHTTP(context.Background(), creds, re, hash, service, region, at); err != nil {
+		return "", "", err
 	}
 	if got := re.Header.Get("Authorization"); got != auth {
-		return "", fmt.Errorf("signature mismatch:\n got  %s\n want %s", auth, got)
+		return "", "", fmt.Errorf("signature mismatch:\n got  %s\n want %s", auth, got)
 	}
-	for _, must := range []string{"host", "x-amz-date", "content-type", "x-amz-security-token"} {
-		if !strings.Contains(";"+fields["SignedHeaders"]+";", ";"+must+";") {
-			return "", fmt.Errorf("%s is not signed", must)
+	for _, m := range must {
+		if !strings.Contains(";"+fields["SignedHeaders"]+";", ";"+m+";") {
+			return "", "", fmt.Errorf("%s is not signed", m)
 		}
 	}
-	return service, nil
+	return service, region, nil
 }
 
 func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {

@@ -44,7 +44,9 @@ type Handler struct {
 	client *http.Client
 	now    func() time.Time
 	signer *v4.Signer
-	ops    map[string]func(context.Context, *engine.TaskRequest) (any, error)
+	// s3Signer signs S3 calls, whose paths are not escaped twice.
+	s3Signer *v4.Signer
+	ops      map[string]func(context.Context, *engine.TaskRequest) (any, error)
 }
 
 // New returns a Handler for cfg.
@@ -58,7 +60,8 @@ func New(cfg Config, opts Options) (*Handler, error) {
 	if cfg.TimeoutSeconds == 0 {
 		cfg.TimeoutSeconds = DefaultTimeoutSeconds
 	}
-	h := &Handler{cfg: cfg, client: opts.Client, now: opts.Now, signer: v4.NewSigner()}
+	h := &Handler{cfg: cfg, client: opts.Client, now: opts.Now, signer: v4.NewSigner(),
+		s3Signer: v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })}
 	if h.client == nil {
 		h.client = &http.Client{}
 	}

@@ -295,9 +295,13 @@ func TestErrors(t *testing.T) {
 		{"sdk params", h, SDKPrefix + "dynamodb:getItem", `[1]`,
 			failure.Runtime, `The Parameters '[1]' could not be used to start the Task: [The Parameters must be a JSON object, not array]`},
 		{"sdk query service", h, SDKPrefix + "sns:publish", `{}`,
-			failure.TaskFailed, "it calls services of the AWS JSON protocol only"},
-		{"sdk unknown service", h, SDKPrefix + "s3:getObject", `{}`,
-			failure.TaskFailed, "'aws-sdk:s3:getObject' is not supported by Stepwise"},
+			"Sns.NotFoundException", "Topic does not exist (Service: Sns, Status Code: 404, Request ID: "},
+		{"sdk s3 params", h, SDKPrefix + "s3:getObject", `{}`,
+			failure.Runtime, "[The field 'Bucket' is required, The field 'Key' is required]"},
+		{"sdk s3 action", h, SDKPrefix + "s3:selectObjectContent", `{}`,
+			failure.TaskFailed, "'aws-sdk:s3:selectObjectContent' is not supported by Stepwise: it performs these S3 actions only: copyObject, deleteObject, getObject, headObject, listObjectsV2, putObject."},
+		{"sdk unknown service", h, SDKPrefix + "ec2:describeInstances", `{}`,
+			failure.TaskFailed, "'aws-sdk:ec2:describeInstances' is not supported by Stepwise: it calls these services only: autoscaling, "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,28 +12,30 @@ import (
 	"github.com/stepwise-run/stepwise/value"
 )
 
-// sdkCall performs arn:aws:states:::aws-sdk:SERVICE:ACTION for a
-// JSON-protocol service: the Parameters are the request, the response
-// members the result.
+// sdkCall performs arn:aws:states:::aws-sdk:SERVICE:ACTION: the
+// Parameters are the request, the response members the result. Services
+// of the JSON and query protocols take any action; S3 the actions of
+// s3Actions.
 func (h *Handler) sdkCall(ctx context.Context, t *engine.TaskRequest, service, action string) (any, error) {
 	svc, ok := services[service]
-	if !ok || !svc.JSON() {
-		var json []string
-		for _, n := range Services() {
-			if services[n].JSON() {
-				json = append(json, n)
-			}
-		}
+	if !ok {
 		return nil, failure.Errorf(failure.TaskFailed,
-			"The AWS SDK integration '%s' is not supported by Stepwise: it calls services of the AWS JSON protocol only (%s).",
-			"aws-sdk:"+service+":"+action, strings.Join(json, ", "))
+			"The AWS SDK integration '%s' is not supported by Stepwise: it calls these services only: %s.",
+			"aws-sdk:"+service+":"+action, strings.Join(Services(), ", "))
 	}
 	params := t.Input
 	if params == nil {
 		params = value.NewObject(0)
 	}
-	if _, ok := params.(*value.Object); !ok {
+	obj, ok := params.(*value.Object)
+	if !ok {
 		return nil, taskparams.Invalid(t.Input, "The Parameters must be a JSON object, not "+value.TypeName(t.Input))
+	}
+	switch svc.Protocol {
+	case ProtocolQuery:
+		return h.queryCall(ctx, t, svc, action, obj)
+	case ProtocolRESTXML:
+		return h.s3Call(ctx, t, svc, action, obj)
 	}
 	if svc.CamelCase {
 		params = renameKeys(params, lowerFirst)
