@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -114,10 +115,7 @@ func (r *Runner) batch(m *engine.Machine, x *engine.Execution, rec *store.Execut
 	}
 	b := &store.Batch{Executions: []store.ExecutionWrite{{Execution: w, ExpectedVersion: version}}}
 	if len(res.Events) > 0 {
-		events, err := json.Marshal(res.Events)
-		if err != nil {
-			return nil, fmt.Errorf("encode history: %w", err)
-		}
+		events := history.AppendEvents(make([]byte, 0, 256*len(res.Events)), res.Events)
 		b.History = []store.HistoryChunk{{ExecutionARN: rec.ARN, FirstEventID: res.Events[0].ID,
 			LastEventID: res.Events[len(res.Events)-1].ID, Events: events}}
 	}
