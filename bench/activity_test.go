@@ -41,7 +41,7 @@ func BenchmarkActivityThroughput(b *testing.B) {
 // activityLoop runs b.N activity round trips of the given number of
 // looping executions through the given number of pollers.
 func activityLoop(b *testing.B, pollers, executions int) {
-	client, stop := server(b)
+	client, _, stop := server(b)
 	defer stop()
 	ctx := context.Background()
 	act, err := client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("work")})
