@@ -74,6 +74,7 @@ type env struct {
 	waiter  *waiter
 	svc     *service.Service
 	handler *api.Handler
+	runner  *runner.Runner
 }
 
 type envOptions struct {
@@ -81,6 +82,8 @@ type envOptions struct {
 	skipTime bool
 	rand     func() float64
 	pollWait time.Duration
+	// now is the clock of the runner and the service; nil means time.Now.
+	now func() time.Time
 }
 
 func newEnv(t *testing.T, opts envOptions) *env {
@@ -90,14 +93,14 @@ func newEnv(t *testing.T, opts envOptions) *env {
 		st = memory.New()
 	}
 	w := &waiter{done: map[string]chan string{}}
-	r, err := runner.New(runner.Config{Store: st, OnCommit: w.onCommit, SkipTime: opts.skipTime, Logger: slog.New(slog.DiscardHandler)})
+	r, err := runner.New(runner.Config{Store: st, Now: opts.now, OnCommit: w.onCommit, SkipTime: opts.skipTime, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := service.New(service.Config{Store: st, Runtime: r, Rand: opts.rand, Callbacks: callbacks.FromRunner(r), ActivityPollWait: opts.pollWait})
+	svc, err := service.New(service.Config{Store: st, Now: opts.now, Runtime: r, Rand: opts.rand, Callbacks: callbacks.FromRunner(r), ActivityPollWait: opts.pollWait})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +121,7 @@ func newEnv(t *testing.T, opts envOptions) *env {
 		RetryMaxAttempts: 1,
 		APIOptions:       []func(*middleware.Stack) error{noHostPrefix},
 	})
-	return &env{client: client, url: srv.URL, store: st, waiter: w, svc: svc, handler: h}
+	return &env{client: client, url: srv.URL, store: st, waiter: w, svc: svc, handler: h, runner: r}
 }
 
 func (e *env) createSM(t *testing.T, name, def string, mod ...func(*sfn.CreateStateMachineInput)) *sfn.CreateStateMachineOutput {

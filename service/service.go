@@ -69,6 +69,10 @@ type Service struct {
 	// atomic on its own (alias routing checks against version deletion,
 	// idempotent creation).
 	mu sync.Mutex
+
+	// redriveLocks serialise RedriveExecution per execution (striped by
+	// ARN), so that a client token is recorded before its retry looks.
+	redriveLocks [redriveLockCount]sync.Mutex
 }
 
 // New returns a Service for cfg.
