@@ -96,14 +96,14 @@ func patternOf(resource string) string {
 // effects create or cancel. An insert cancelled in the same step is dropped
 // together with its delete.
 func (r *Runner) batch(m *engine.Machine, x *engine.Execution, rec *store.Execution, version int64, res engine.Result, _ string) (*store.Batch, error) {
-	snap, err := m.Encode(x)
-	if err != nil {
-		return nil, err
-	}
 	w := *rec
-	w.Snapshot = snap
-	if x.Status == engine.StatusSucceeded {
-		w.Snapshot = nil // nothing resumes or redrives a succeeded execution
+	w.Snapshot = nil // nothing resumes or redrives a succeeded execution
+	if x.Status != engine.StatusSucceeded {
+		snap, err := m.Encode(x)
+		if err != nil {
+			return nil, err
+		}
+		w.Snapshot = snap
 	}
 	w.Status = string(x.Status)
 	if x.Done() {
