@@ -49,8 +49,8 @@
 //
 // An "aws" section turns on the AWS service integrations (package
 // awsservice: sqs:sendMessage, sns:publish, dynamodb:*Item, events:putEvents
-// and aws-sdk:SERVICE:ACTION for JSON-protocol services), sent to an
-// endpoint per service and signed with SigV4:
+// and aws-sdk:SERVICE:ACTION for JSON- and query-protocol services and S3),
+// sent to an endpoint per service and signed with SigV4:
 //
 //	"aws": {
 //	  "credentials": {"accessKeyId": "${AWS_ACCESS_KEY_ID}", "secretAccessKey": "${AWS_SECRET_ACCESS_KEY}"},

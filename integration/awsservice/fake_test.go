@@ -67,7 +67,7 @@ func newFakeServer() *fakeAWS {
 // config returns a Config sending every service to the fake.
 func (f *fakeAWS) config() Config {
 	eps := map[string]string{}
-	for _, s := range []string{"sqs", "sns", "dynamodb", "eventbridge", "sfn"} {
+	for _, s := range []string{"sqs", "sns", "dynamodb", "eventbridge", "sfn", "s3", "sts"} {
 		eps[s] = f.srv.URL
 	}
 	return Config{Region: testRegion, Credentials: testCreds, Endpoints: eps}

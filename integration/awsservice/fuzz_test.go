@@ -3,6 +3,7 @@ package awsservice
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -28,6 +29,10 @@ func FuzzParameters(f *testing.F) {
 		{SDKPrefix + "sfn:startExecution", `{"StateMachineArn":"arn:aws:states:eu-west-1:123456789012:stateMachine:X","Input":"{}"}`},
 		{SDKPrefix + "dynamodb:query", `{"TableName":"Orders"}`},
 		{SDKPrefix + "s3:getObject", `{"Bucket":"b"}`},
+		{SDKPrefix + "s3:putObject", `{"Bucket":"b","Key":"k/é x","Body":{"a":[1]},"Metadata":{"m":"v"},"Expires":"2024-01-01T00:00:00Z"}`},
+		{SDKPrefix + "s3:listObjectsV2", `{"Bucket":"b","MaxKeys":"1","OptionalObjectAttributes":["RestoreStatus"]}`},
+		{SDKPrefix + "sns:publish", `{"TopicArn":"arn:aws:sns:eu-west-1:123456789012:alerts","Message":"m","MessageAttributes":{"a":{"DataType":"String","StringValue":"v"}}}`},
+		{SDKPrefix + "sts:getCallerIdentity", `{"A":[{"B":{"c d":1}}],"E":[]}`},
 		{ResourceSQSSendMessage + ".waitForTaskToken", `1`},
 		{"arn:aws:states:::sqs:other", `{}`},
 	}
@@ -64,4 +69,97 @@ func FuzzParameters(f *testing.F) {
 			t.Fatalf("unexpected failure %s (%s)", fe.Name, fe.Cause)
 		}
 	})
+}
+
+// FuzzXMLToValue converts arbitrary XML: no panics, and every result is
+// an object whose JSON text parses back to an equal value.
+func FuzzXMLToValue(f *testing.F) {
+	for _, s := range []string{
+		stsCallerIdentityXML, snsListTopicsXML, snsTopicAttributesXML, cfnDescribeStacksXML,
+		iamListUsersEmptyXML, rdsDescribeDBInstancesXML, s3ListObjectsV2DelimiterXML, s3CopyObjectXML,
+		`<a><entry><key>k</key><value><member>1</member></value></entry></a>`,
+		`<a><b>1</b><b>2</b><c/><Items><Item/></Items></a>`,
+		`<a xmlns:x="u"><x:b>t&amp;<![CDATA[<x>]]></x:b></a>`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		root, err := parseXML([]byte(doc))
+		if err != nil {
+			return
+		}
+		for _, shapes := range []*xmlShapes{nil, listShapes} {
+			o := xmlToValue(root, shapes)
+			back, err := value.Parse(value.Marshal(o))
+			if err != nil {
+				t.Fatalf("result %s does not parse: %v", value.String(o), err)
+			}
+			if !value.Equal(back, o) {
+				t.Fatalf("result %s does not round-trip", value.String(o))
+			}
+		}
+	})
+}
+
+// FuzzEncodeQuery serialises arbitrary Parameters: no panics, every
+// scalar leaf is sent under a name starting with its top-level member,
+// and the form survives encoding.
+func FuzzEncodeQuery(f *testing.F) {
+	for _, s := range []string{
+		`{"TopicArn":"t","Message":"m","MessageAttributes":{"a":{"DataType":"String","StringValue":"v"}}}`,
+		`{"Attributes":{"DisplayName":"x"},"Tags":[{"Key":"k","Value":"v"}],"Empty":[],"Null":null}`,
+		`{"A":{"B":{"C":[[1,2],[true,false]]}},"m":{"not pascal":{"X":1.5e300}}}`,
+		`{"A":{"":null,"é":[{}]},"B":{"A.B":1,"A":{"B":2}}}`,
+	} {
+		f.Add(s)
+	}
+	svc := services["sns"]
+	f.Fuzz(func(t *testing.T, text string) {
+		v, err := value.ParseString(text)
+		if err != nil {
+			return
+		}
+		o, ok := v.(*value.Object)
+		if !ok || !structureKeys(o) {
+			return // queryCall refuses these Parameters
+		}
+		form := url.Values{}
+		encodeQuery(form, svc, o)
+		for name := range form {
+			top, _, _ := strings.Cut(name, ".")
+			if !o.Has(top) {
+				t.Fatalf("form member %q does not start with a parameter of %s", name, text)
+			}
+		}
+		back, err := url.ParseQuery(form.Encode())
+		if err != nil || len(back) != len(form) {
+			t.Fatalf("form %v does not survive encoding: %v", form, err)
+		}
+		if n, want := len(form), scalarLeaves(o); n < want {
+			t.Fatalf("form has %d members, want at least %d scalars of %s", n, want, text)
+		}
+	})
+}
+
+// scalarLeaves counts the strings, numbers and booleans of v that are not
+// map keys.
+func scalarLeaves(v any) int {
+	switch x := v.(type) {
+	case []any:
+		n := 0
+		for _, m := range x {
+			n += scalarLeaves(m)
+		}
+		return n
+	case *value.Object:
+		n := 0
+		for _, k := range x.Keys() {
+			m, _ := x.Get(k)
+			n += scalarLeaves(m)
+		}
+		return n
+	case nil:
+		return 0
+	}
+	return 1
 }

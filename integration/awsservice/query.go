@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/integration/internal/taskparams"
 	"github.com/stepwise-run/stepwise/value"
 )
 
@@ -75,27 +76,46 @@ func encodeMember(form url.Values, svc *Service, name, prefix string, v any) {
 	}
 }
 
-// structureKeys reports whether every key of o could name a member of a
-// structure: an ASCII letter, upper case, then letters and digits.
+// structureKeys reports whether every key of o is a memberName.
 func structureKeys(o *value.Object) bool {
 	for _, k := range o.Keys() {
-		if k == "" || k[0] < 'A' || k[0] > 'Z' {
+		if !memberName(k) {
 			return false
 		}
-		for i := 1; i < len(k); i++ {
-			c := k[i]
-			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
-				return false
-			}
+	}
+	return true
+}
+
+// memberName reports whether k could name a member of a structure as
+// Step Functions writes it: an upper-case ASCII letter, then letters and
+// digits.
+func memberName(k string) bool {
+	if k == "" || k[0] < 'A' || k[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(k); i++ {
+		c := k[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
 		}
 	}
 	return true
 }
 
 // queryCall performs an aws-sdk action of a query-protocol service: the
-// Parameters become the form (encodeQuery), and the action's result
-// element (<ActionResponse><ActionResult>) the result (xmlToValue).
+// Parameters, whose names must be PascalCase, become the form
+// (encodeQuery), and the action's result element
+// (<ActionResponse><ActionResult>) the result (xmlToValue).
 func (h *Handler) queryCall(ctx context.Context, t *engine.TaskRequest, svc *Service, action string, params *value.Object) (any, error) {
+	var problems []string
+	for _, k := range params.Keys() {
+		if !memberName(k) {
+			problems = append(problems, "The field '"+k+"' is not supported by Step Functions")
+		}
+	}
+	if problems != nil {
+		return nil, taskparams.Invalid(params, problems...)
+	}
 	action = upperFirst(action)
 	form := url.Values{}
 	encodeQuery(form, svc, params)

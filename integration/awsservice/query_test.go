@@ -290,6 +290,8 @@ func TestQueryProtocol(t *testing.T) {
 		{name: "error without a code", resource: "redshift:describeClusters", params: `{}`,
 			reply: stubReply{status: 503, body: `<html>Service Unavailable</html>`},
 			want:  "Redshift.RedshiftException", cause: "null (Service: Redshift, Status Code: 503, Request ID: null)"},
+		{name: "params not PascalCase", resource: "sns:publish", params: `{"topicArn":"t","Message.Body":"m"}`,
+			want: "States.Runtime", cause: `[The field 'topicArn' is not supported by Step Functions, The field 'Message.Body' is not supported by Step Functions]`},
 		{name: "params not an object", resource: "sts:getCallerIdentity", params: `"x"`,
 			want: "States.Runtime", cause: `The Parameters '"x"' could not be used to start the Task: [The Parameters must be a JSON object, not string]`},
 	}
