@@ -103,6 +103,9 @@ func (s *Service) CreateStateMachineAlias(ctx context.Context, in *CreateStateMa
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkNotDeleting(ctx, smARN); err != nil {
+		return nil, err
+	}
 	a, _ := arn.Parse(smARN)
 	a.Kind, a.Name = arn.KindAlias, in.Name
 	aliasARN := a.String()
@@ -135,6 +138,10 @@ func (s *Service) DescribeStateMachineAlias(ctx context.Context, in *DescribeSta
 	if err != nil {
 		return nil, notFoundAs(err, resourceNotFound(in.StateMachineAliasArn), "describe alias")
 	}
+	// The alias goes with its machine once a pending deletion finishes.
+	if _, err := s.getMachine(ctx, al.StateMachineARN); err != nil {
+		return nil, notFoundAs(err, resourceNotFound(in.StateMachineAliasArn), "describe alias")
+	}
 	return &DescribeStateMachineAliasOutput{
 		StateMachineAliasArn: al.ARN,
 		Name:                 al.Name,
@@ -163,6 +170,9 @@ func (s *Service) UpdateStateMachineAlias(ctx context.Context, in *UpdateStateMa
 	defer s.mu.Unlock()
 	if _, err := s.store.GetAlias(ctx, in.StateMachineAliasArn); err != nil {
 		return nil, notFoundAs(err, resourceNotFound(in.StateMachineAliasArn), "update alias")
+	}
+	if err := s.checkNotDeleting(ctx, a.StateMachineARN()); err != nil {
+		return nil, err
 	}
 	var routing []byte
 	if in.RoutingConfiguration != nil {
@@ -209,8 +219,12 @@ func (s *Service) ListStateMachineAliases(ctx context.Context, in *ListStateMach
 	if err := checkToken(in.NextToken); err != nil {
 		return nil, err
 	}
-	if _, err := s.store.GetStateMachine(ctx, in.StateMachineArn); err != nil {
+	sm, err := s.getMachine(ctx, in.StateMachineArn)
+	if err != nil {
 		return nil, notFoundAs(err, resourceNotFound(in.StateMachineArn), "list aliases")
+	}
+	if sm.Status == store.StatusDeleting {
+		return nil, stateMachineDeleting()
 	}
 	page, err := s.store.ListAliases(ctx, &store.ListAliasesParams{StateMachineARN: in.StateMachineArn, ListParams: store.ListParams{Limit: limit, NextToken: in.NextToken}})
 	if err != nil {
@@ -221,6 +235,19 @@ func (s *Service) ListStateMachineAliases(ctx context.Context, in *ListStateMach
 		out.StateMachineAliases = append(out.StateMachineAliases, StateMachineAliasListItem{StateMachineAliasArn: al.ARN, CreationDate: NewTimestamp(al.CreationDate)})
 	}
 	return out, nil
+}
+
+// checkNotDeleting fails with ResourceNotFound if the state machine does
+// not exist and with StateMachineDeleting if it is being deleted.
+func (s *Service) checkNotDeleting(ctx context.Context, smARN string) error {
+	sm, err := s.getMachine(ctx, smARN)
+	if err != nil {
+		return notFoundAs(err, resourceNotFound(smARN), "find state machine")
+	}
+	if sm.Status == store.StatusDeleting {
+		return stateMachineDeleting()
+	}
+	return nil
 }
 
 // checkRouting validates a routing configuration: one or two distinct,

@@ -188,7 +188,8 @@ func (s *Service) StopExecution(ctx context.Context, in *StopExecutionInput) (*S
 }
 
 // startParams resolves the state machine, version or alias to start and
-// validates the name, input and trace header.
+// validates the name, input and trace header. A machine being deleted
+// starts nothing, through a version or an alias either.
 func (s *Service) startParams(ctx context.Context, target, name string, input *string, trace string) (*StartParams, error) {
 	// "arn…:stateMachine:Name#TestCase" runs the execution under a mock
 	// test case, as AWS Step Functions Local does.
@@ -220,9 +221,12 @@ func (s *Service) startParams(ctx context.Context, target, name string, input *s
 	}
 	p := &StartParams{Name: name, Input: text, TraceHeader: trace, StartDate: s.clock(), TestCase: testCase}
 	smARN := a.StateMachineARN()
-	sm, err := s.store.GetStateMachine(ctx, smARN)
+	sm, err := s.getMachine(ctx, smARN)
 	if err != nil {
 		return nil, notFoundAs(err, stateMachineDoesNotExist(target), "start execution")
+	}
+	if sm.Status == store.StatusDeleting {
+		return nil, stateMachineDeleting()
 	}
 	p.StateMachineARN, p.Type = sm.ARN, sm.Type
 	p.SkipTime = s.skipsTime(ctx, sm.ARN)

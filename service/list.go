@@ -79,7 +79,7 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	if err := checkToken(in.NextToken); err != nil {
 		return nil, err
 	}
-	sm, err := s.store.GetStateMachine(ctx, a.StateMachineARN())
+	sm, err := s.getMachine(ctx, a.StateMachineARN())
 	if err != nil {
 		return nil, notFoundAs(err, stateMachineDoesNotExist(in.StateMachineArn), "list executions")
 	}

@@ -70,6 +70,10 @@ type Service struct {
 	// idempotent creation).
 	mu sync.Mutex
 
+	// deleteMu serialises the finishing of state machine deletions (see
+	// finishDeletion). It may be taken while holding mu, never the reverse.
+	deleteMu sync.Mutex
+
 	// redriveLocks serialise RedriveExecution per execution (striped by
 	// ARN), so that a client token is recorded before its retry looks.
 	redriveLocks [redriveLockCount]sync.Mutex

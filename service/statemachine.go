@@ -161,7 +161,7 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 	now := s.clock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	res, err := s.store.CreateStateMachine(ctx, &store.CreateStateMachineParams{
+	p := &store.CreateStateMachineParams{
 		StateMachine: store.StateMachine{
 			ARN:                  smARN,
 			Name:                 in.Name,
@@ -176,7 +176,19 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 		Tags:               tags,
 		Publish:            in.Publish,
 		VersionDescription: in.VersionDescription,
-	})
+	}
+	res, err := s.store.CreateStateMachine(ctx, p)
+	if errors.Is(err, store.ErrAlreadyExists) {
+		// The name may belong to a DELETING machine whose executions have
+		// all ended: finish its deletion and take the name.
+		gone, ferr := s.finishDeletion(ctx, smARN)
+		if ferr != nil {
+			return nil, ferr
+		}
+		if gone {
+			res, err = s.store.CreateStateMachine(ctx, p)
+		}
+	}
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return s.createAgain(ctx, smARN, typ, in, logging, tracing)
 	}
@@ -191,7 +203,8 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 }
 
 // createAgain answers a CreateStateMachine whose name is taken: identical
-// settings return the existing machine, others StateMachineAlreadyExists.
+// settings return the existing machine, others StateMachineAlreadyExists; a
+// machine being deleted is StateMachineDeleting.
 func (s *Service) createAgain(ctx context.Context, smARN, typ string, in *CreateStateMachineInput, logging, tracing []byte) (*CreateStateMachineOutput, error) {
 	sm, err := s.store.GetStateMachine(ctx, smARN)
 	if err != nil {
@@ -199,6 +212,9 @@ func (s *Service) createAgain(ctx context.Context, smARN, typ string, in *Create
 			return nil, newError(CodeStateMachineAlreadyExists, "State Machine Already Exists: '%s'", smARN)
 		}
 		return nil, internal("create state machine", err)
+	}
+	if sm.Status == store.StatusDeleting {
+		return nil, stateMachineDeleting()
 	}
 	same := sm.Definition == in.Definition && sm.RoleARN == in.RoleArn && sm.Type == typ &&
 		bytes.Equal(defaultLogging(sm.LoggingConfiguration), defaultLogging(logging)) &&
@@ -224,14 +240,14 @@ func (s *Service) DescribeStateMachine(ctx context.Context, in *DescribeStateMac
 		if err != nil {
 			return nil, notFoundAs(err, stateMachineDoesNotExist(in.StateMachineArn), "describe state machine")
 		}
-		sm, err := s.store.GetStateMachine(ctx, v.StateMachineARN)
+		sm, err := s.getMachine(ctx, v.StateMachineARN)
 		if err != nil {
 			return nil, notFoundAs(err, stateMachineDoesNotExist(in.StateMachineArn), "describe state machine")
 		}
 		return &DescribeStateMachineOutput{
 			StateMachineArn:      v.ARN,
 			Name:                 sm.Name,
-			Status:               store.StatusActive,
+			Status:               statusOr(sm.Status), // a version shows its machine's DELETING
 			Definition:           v.Definition,
 			RoleArn:              v.RoleARN,
 			Type:                 sm.Type,
@@ -245,7 +261,7 @@ func (s *Service) DescribeStateMachine(ctx context.Context, in *DescribeStateMac
 	case arn.KindAlias:
 		return nil, stateMachineDoesNotExist(in.StateMachineArn)
 	}
-	sm, err := s.store.GetStateMachine(ctx, in.StateMachineArn)
+	sm, err := s.getMachine(ctx, in.StateMachineArn)
 	if err != nil {
 		return nil, notFoundAs(err, stateMachineDoesNotExist(in.StateMachineArn), "describe state machine")
 	}
@@ -295,9 +311,12 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sm, err := s.store.GetStateMachine(ctx, in.StateMachineArn)
+	sm, err := s.getMachine(ctx, in.StateMachineArn)
 	if err != nil {
 		return nil, notFoundAs(err, stateMachineDoesNotExist(in.StateMachineArn), "update state machine")
+	}
+	if sm.Status == store.StatusDeleting {
+		return nil, stateMachineDeleting()
 	}
 	if in.Definition != nil {
 		if err := checkDefinition(*in.Definition, sm.Type); err != nil {
@@ -333,8 +352,10 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	return out, nil
 }
 
-// DeleteStateMachine deletes a state machine with its versions, aliases and
-// tags. Deleting one that does not exist succeeds, as on AWS.
+// DeleteStateMachine marks a state machine DELETING and deletes it with its
+// versions, aliases and tags once none of its executions runs (at once if
+// none does; see getMachine). Deleting one that does not exist, or again,
+// succeeds, as on AWS.
 func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachineInput) (*DeleteStateMachineOutput, error) {
 	defer s.skipTime.Delete(in.StateMachineArn)
 	a, err := parseARN(in.StateMachineArn, "stateMachineArn", arn.KindStateMachine, arn.KindVersion, arn.KindAlias)
@@ -346,13 +367,29 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachine
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.store.DeleteStateMachine(ctx, in.StateMachineArn); err != nil && !errors.Is(err, store.ErrNotFound) {
+	sm, err := s.store.GetStateMachine(ctx, in.StateMachineArn)
+	if errors.Is(err, store.ErrNotFound) {
+		return &DeleteStateMachineOutput{}, nil
+	}
+	if err != nil {
 		return nil, internal("delete state machine", err)
+	}
+	if sm.Status != store.StatusDeleting {
+		deleting := store.StatusDeleting
+		_, err := s.store.UpdateStateMachine(ctx, &store.UpdateStateMachineParams{ARN: sm.ARN, Status: &deleting, UpdateDate: sm.UpdateDate})
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, internal("delete state machine", err)
+		}
+	}
+	if _, err := s.finishDeletion(ctx, in.StateMachineArn); err != nil {
+		return nil, err
 	}
 	return &DeleteStateMachineOutput{}, nil
 }
 
-// ListStateMachines lists state machines in ascending ARN order.
+// ListStateMachines lists state machines in ascending ARN order, DELETING
+// ones included until their deletion finishes (a page may then hold fewer
+// than maxResults).
 func (s *Service) ListStateMachines(ctx context.Context, in *ListStateMachinesInput) (*ListStateMachinesOutput, error) {
 	limit, err := pageLimit(in.MaxResults)
 	if err != nil {
@@ -367,6 +404,16 @@ func (s *Service) ListStateMachines(ctx context.Context, in *ListStateMachinesIn
 	}
 	out := &ListStateMachinesOutput{StateMachines: make([]StateMachineListItem, 0, len(page.Items)), NextToken: page.NextToken}
 	for _, sm := range page.Items {
+		if sm.Status == store.StatusDeleting {
+			// Listed until its deletion finishes (its executions run).
+			gone, err := s.finishDeletion(ctx, sm.ARN)
+			if err != nil {
+				return nil, err
+			}
+			if gone {
+				continue
+			}
+		}
 		out.StateMachines = append(out.StateMachines, StateMachineListItem{
 			StateMachineArn: sm.ARN, Name: sm.Name, Type: sm.Type, CreationDate: NewTimestamp(sm.CreationDate),
 		})

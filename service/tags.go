@@ -118,7 +118,7 @@ func (s *Service) checkTaggable(ctx context.Context, resource string) error {
 	}
 	switch a.Kind {
 	case arn.KindStateMachine:
-		_, err = s.store.GetStateMachine(ctx, resource)
+		_, err = s.getMachine(ctx, resource)
 	case arn.KindActivity:
 		_, err = s.store.GetActivity(ctx, resource)
 	default:

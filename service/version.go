@@ -66,9 +66,12 @@ func (s *Service) PublishStateMachineVersion(ctx context.Context, in *PublishSta
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sm, err := s.store.GetStateMachine(ctx, in.StateMachineArn)
+	sm, err := s.getMachine(ctx, in.StateMachineArn)
 	if err != nil {
 		return nil, notFoundAs(err, stateMachineDoesNotExist(in.StateMachineArn), "publish version")
+	}
+	if sm.Status == store.StatusDeleting {
+		return nil, stateMachineDeleting()
 	}
 	if in.RevisionID != "" && in.RevisionID != sm.RevisionID {
 		return nil, publishConflict(in.RevisionID, sm.RevisionID)
@@ -108,7 +111,7 @@ func (s *Service) ListStateMachineVersions(ctx context.Context, in *ListStateMac
 	if err := checkToken(in.NextToken); err != nil {
 		return nil, err
 	}
-	if _, err := s.store.GetStateMachine(ctx, in.StateMachineArn); err != nil {
+	if _, err := s.getMachine(ctx, in.StateMachineArn); err != nil {
 		return nil, notFoundAs(err, stateMachineDoesNotExist(in.StateMachineArn), "list versions")
 	}
 	page, err := s.store.ListVersions(ctx, &store.ListVersionsParams{StateMachineARN: in.StateMachineArn, ListParams: store.ListParams{Limit: limit, NextToken: in.NextToken}})
