@@ -104,8 +104,6 @@ func (r *Runner) stopAbandoned(m *engine.Machine, x *engine.Execution, parent st
 // it. The commit that consumes it deletes the link row; if the parent does
 // not consume it, the row is deleted on its own.
 func (r *Runner) notifyParent(child *store.Execution, l parentLink) {
-	in := childOutcome(l.Pattern, child)
-	in.Token = l.Token
 	row := linkRowID(child.ARN, l.Token)
 	done := make(chan error, 1)
 	ignored := new(bool)
@@ -120,7 +118,19 @@ func (r *Runner) notifyParent(child *store.Execution, l parentLink) {
 	}) {
 		return
 	}
+	in := childOutcome(l.Pattern, child)
+	in.Token = l.Token
 	r.deliverToTask(l.Parent, l.Token, pending{in: in, row: row, done: done, ignored: ignored})
+}
+
+// notifyParentOfExpress delivers the outcome of an Express child, whose
+// link lives in memory only (as the child does): there is no row to
+// delete. If the server stops first, the parent's task is offered again
+// after the restart and starts a new child (Express runs at least once).
+func (r *Runner) notifyParentOfExpress(child *store.Execution, l parentLink) {
+	in := childOutcome(l.Pattern, child)
+	in.Token = l.Token
+	r.deliverToTask(l.Parent, l.Token, pending{in: in})
 }
 
 // stopChild stops a child whose parent ended. (AWS stops the work of a

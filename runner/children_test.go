@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -134,17 +135,68 @@ func TestRetriedStartAdoptsChild(t *testing.T) {
 	}
 }
 
-// TestExpressChildCannotBeLinked: .sync waits only for Standard children.
-func TestExpressChildCannotBeLinked(t *testing.T) {
+// TestExpressChildSync: a .sync:2 task waits for an Express child run in
+// memory and gets its output; a parent that stops first stops the child.
+func TestExpressChildSync(t *testing.T) {
 	s := openStore(t, t.TempDir())
 	defer s.Close()
-	r := newRunner(t, Config{Store: s})
+	w := newWaiter()
+	var r *Runner
+	children := make(chan string, 2)
+	tasks := taskFunc(func(ctx context.Context, req *engine.TaskRequest) (any, error) {
+		in := req.Input.(*value.Object)
+		def, _ := in.Get("def")
+		p := params("child-of-"+nameOf(req.ExecutionARN), def.(string), `{"from":"parent"}`)
+		p.Type = store.TypeExpress
+		p.ExecutionARN = "arn:aws:states:us-east-1:123456789012:express:sm:" + p.Name + ":1"
+		children <- p.ExecutionARN
+		if _, err := r.StartExecution(WithParentTask(ctx, req), p); err != nil {
+			return nil, err
+		}
+		return "started", nil
+	})
+	r = newRunner(t, Config{Store: s, OnCommit: w.onCommit, Tasks: tasks})
 	defer r.Close()
-	p := params("x", `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`, `{}`)
-	p.Type = store.TypeExpress
-	ctx := WithParentTask(context.Background(), &engine.TaskRequest{Pattern: "sync", Token: "tok", ExecutionARN: "arn:parent"})
-	if _, err := r.StartExecution(ctx, p); err == nil || !strings.Contains(err.Error(), "Express") {
-		t.Fatalf("err %v", err)
+	ctx := context.Background()
+	parent := func(name, childDef string) *service.StartParams {
+		def := `{"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+			"Parameters":{"def":` + strconv.Quote(childDef) + `},"End":true}}}`
+		return params(name, def, `{}`)
+	}
+
+	done := parent("done", `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"got.$":"$.from"},"End":true}}}`)
+	if _, err := r.StartExecution(ctx, done); err != nil {
+		t.Fatal(err)
+	}
+	child := <-children
+	if st := w.wait(t, child); st != store.StatusSucceeded {
+		t.Fatalf("child %s", st)
+	}
+	if st := w.wait(t, done.ExecutionARN); st != store.StatusSucceeded {
+		t.Fatalf("parent %s", st)
+	}
+	x, err := s.GetExecution(ctx, done.ExecutionARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(x.Output), `"Output":{"got":"parent"}`) || !strings.Contains(string(x.Output), child) {
+		t.Fatalf("parent output %s", x.Output)
+	}
+
+	stopped := parent("stopped", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":86400,"End":true}}}`)
+	if _, err := r.StartExecution(ctx, stopped); err != nil {
+		t.Fatal(err)
+	}
+	child = <-children
+	if _, err := r.StopExecution(ctx, stopped.ExecutionARN, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.wait(t, child); st != store.StatusAborted {
+		t.Fatalf("child of a stopped parent: %s", st)
+	}
+	c, err := r.DescribeExpress(ctx, child)
+	if err != nil || !strings.Contains(c.Cause, stopped.ExecutionARN) {
+		t.Fatalf("child %+v, %v", c, err)
 	}
 }
 

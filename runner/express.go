@@ -116,8 +116,10 @@ func (r *Runner) runExpress(ctx context.Context, p *service.StartParams) (store.
 	return rec, nil
 }
 
-// startExpress starts an Express execution in the background.
-func (r *Runner) startExpress(p *service.StartParams) (*store.Execution, error) {
+// startExpress starts an Express execution in the background. With a
+// parent link (a .sync task), the parent's task completes when the
+// execution ends, and the execution stops when the parent no longer waits.
+func (r *Runner) startExpress(p *service.StartParams, parent *parentLink) (*store.Execution, error) {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
@@ -130,11 +132,22 @@ func (r *Runner) startExpress(p *service.StartParams) (*store.Execution, error) 
 	if rec.StartDate.IsZero() {
 		rec.StartDate = r.now()
 	}
+	if parent != nil {
+		r.links.add(rec.ARN, *parent)
+	}
 	go func() {
 		defer r.wg.Done()
-		if _, err := r.runExpress(r.ctx, p); err != nil {
+		end, err := r.runExpress(r.ctx, p)
+		if err != nil {
 			r.log.Error("express execution", "execution", p.ExecutionARN, "err", err)
+			end.Status, end.Error, end.Cause, end.StopDate = store.StatusFailed, "States.Runtime", err.Error(), r.now()
 		}
+		if parent != nil {
+			for _, l := range r.links.takeAll(rec.ARN) {
+				r.notifyParentOfExpress(&end, l)
+			}
+		}
+		r.committed(rec.ARN, end.Status)
 	}()
 	return &rec, nil
 }

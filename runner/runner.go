@@ -68,7 +68,8 @@ type Config struct {
 	// earlier processes; 0 means one second.
 	TimerPoll time.Duration
 	// OnCommit, if set, is called after each commit of a Standard
-	// execution with its status (tests use it to wait without sleeping).
+	// execution with its status, and when an Express execution ends
+	// (tests use it to wait without sleeping).
 	OnCommit func(arn, status string)
 	// SkipTime makes timers (Wait states, retry back-offs, timeouts) fire
 	// at once; the history still shows the times a real run would have.
@@ -227,9 +228,9 @@ func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*s
 	link, linked := parentFrom(ctx)
 	if p.Type == store.TypeExpress {
 		if linked {
-			return nil, fmt.Errorf("start %s: a .sync task can wait only for a Standard execution here, not an Express one", p.ExecutionARN)
+			return r.startExpress(p, &link)
 		}
-		return r.startExpress(p)
+		return r.startExpress(p, nil)
 	}
 	m, err := r.machine(p.Definition)
 	if err != nil {

@@ -313,6 +313,30 @@ func TestSync(t *testing.T) {
 	}
 }
 
+// TestSyncExpressChild: .sync:2 waits for an Express child too (run in
+// memory) and gets its output.
+func TestSyncExpressChild(t *testing.T) {
+	s := newServer(t)
+	out, err := s.svc.CreateStateMachine(context.Background(), &service.CreateStateMachineInput{Name: "child", Definition: echo,
+		RoleArn: role, Type: "EXPRESS"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.machine(t, "parent", parent(nested.Resource+".sync:2", `{"StateMachineArn":"`+out.StateMachineArn+`","Input":{"k":"v"}}`))
+	pa := s.start(t, p, "p1", `{}`)
+	if st := s.ends.wait(t, pa); st != store.StatusSucceeded {
+		x := s.get(t, pa)
+		t.Fatalf("parent %s: %s %s", st, x.Error, x.Cause)
+	}
+	res := obj(t, string(s.get(t, pa).Output))
+	if got := field(t, res, "Output"); !value.Equal(got, value.MustParse(`{"got":{"k":"v"}}`)) {
+		t.Fatalf("Output %s", value.String(got))
+	}
+	if ca := field(t, res, "ExecutionArn").(string); !strings.HasPrefix(ca, prefix+"express:child:") {
+		t.Fatalf("child ARN %s", ca)
+	}
+}
+
 func TestSyncChildFails(t *testing.T) {
 	s := newServer(t)
 	child := s.machine(t, "child", `{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"it broke"}}}`)
