@@ -12,9 +12,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"reflect"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -200,61 +197,11 @@ type ActivityStartedDetails struct {
 // eventAlias has Event's fields without its methods, for decoding.
 type eventAlias Event
 
-// detailFields lists, for each details field of Event, its index and JSON
-// key; computed once from the struct tags.
-var detailFields = func() []struct {
-	index int
-	key   string
-} {
-	t := reflect.TypeFor[Event]()
-	var out []struct {
-		index int
-		key   string
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Type.Kind() != reflect.Pointer {
-			continue
-		}
-		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		out = append(out, struct {
-			index int
-			key   string
-		}{i, key})
-	}
-	return out
-}()
-
 // MarshalJSON writes the event as the Step Functions API does, with the
-// timestamp as epoch seconds (millisecond precision). Only the details
-// block that is set is encoded (by encoding/json); the rest is written by
-// hand, since history encoding is on the commit path.
+// timestamp as epoch seconds (millisecond precision) and only the details
+// block that is set (see AppendJSON).
 func (e *Event) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 256)
-	b = append(b, `{"timestamp":`...)
-	b = append(b, EpochSeconds(e.Timestamp)...)
-	b = append(b, `,"id":`...)
-	b = strconv.AppendInt(b, e.ID, 10)
-	b = append(b, `,"previousEventId":`...)
-	b = strconv.AppendInt(b, e.PreviousEventID, 10)
-	b = append(b, `,"type":`...)
-	b = strconv.AppendQuote(b, e.Type)
-	v := reflect.ValueOf(e).Elem()
-	for _, f := range detailFields {
-		d := v.Field(f.index)
-		if d.IsNil() {
-			continue
-		}
-		details, err := json.Marshal(d.Interface())
-		if err != nil {
-			return nil, fmt.Errorf("encode %s: %w", f.key, err)
-		}
-		b = append(b, ',', '"')
-		b = append(b, f.key...)
-		b = append(b, '"', ':')
-		b = append(b, details...)
-	}
-	return append(b, '}'), nil
+	return e.AppendJSON(make([]byte, 0, 256)), nil
 }
 
 // UnmarshalJSON reads an event written by MarshalJSON.
@@ -275,9 +222,5 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 // EpochSeconds formats t as AWS's JSON protocol writes timestamps: seconds
 // since the epoch with up to three decimals.
 func EpochSeconds(t time.Time) string {
-	ms := t.UnixMilli()
-	if ms%1000 == 0 {
-		return strconv.FormatInt(ms/1000, 10)
-	}
-	return strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)
+	return string(appendEpochSeconds(nil, t))
 }
