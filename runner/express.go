@@ -80,7 +80,16 @@ func (r *Runner) DescribeExpress(ctx context.Context, arn string) (*store.Execut
 	return &rec, nil
 }
 
+// runExpress runs an Express execution to its end.
 func (r *Runner) runExpress(ctx context.Context, p *service.StartParams) (store.Execution, error) {
+	e, runCtx := r.registerExpress(ctx, p)
+	return r.finishExpress(runCtx, e, p)
+}
+
+// registerExpress enters an Express execution in the table, so that it can
+// be described and stopped from now on, and returns the context it runs
+// under (StopExecution cancels it).
+func (r *Runner) registerExpress(ctx context.Context, p *service.StartParams) (*expressExec, context.Context) {
 	start := p.StartDate
 	if start.IsZero() {
 		start = r.now()
@@ -88,13 +97,24 @@ func (r *Runner) runExpress(ctx context.Context, p *service.StartParams) (store.
 	rec := store.Execution{ARN: p.ExecutionARN, StateMachineARN: p.StateMachineARN, VersionARN: p.VersionARN,
 		AliasARN: p.AliasARN, Name: p.Name, Definition: p.Definition, RoleARN: p.RoleARN, Input: []byte(p.Input),
 		StartDate: start, Status: store.StatusRunning}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	e := &expressExec{rec: rec, cancel: cancel}
+	r.express.put(e)
+	return e, runCtx
+}
+
+// finishExpress runs the registered Express execution e under runCtx and
+// records its end in the table.
+func (r *Runner) finishExpress(runCtx context.Context, e *expressExec, p *service.StartParams) (store.Execution, error) {
+	defer e.cancel(nil)
+	r.express.mu.Lock()
+	rec := e.rec
+	r.express.mu.Unlock()
+	start := rec.StartDate
 	m, err := r.machine(p.Definition)
 	if err != nil {
 		return rec, err
 	}
-	runCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	r.express.put(&expressExec{rec: rec, cancel: cancel})
 	opts := local.Options{Now: r.now, Meta: metaFor(p, start)}
 	if r.tasks != nil {
 		opts.Fallback = local.HandlerFunc(r.tasks.Invoke)
@@ -127,17 +147,14 @@ func (r *Runner) startExpress(p *service.StartParams, parent *parentLink) (*stor
 	}
 	r.wg.Add(1)
 	r.mu.Unlock()
-	rec := store.Execution{ARN: p.ExecutionARN, StateMachineARN: p.StateMachineARN, Name: p.Name,
-		StartDate: p.StartDate, Status: store.StatusRunning}
-	if rec.StartDate.IsZero() {
-		rec.StartDate = r.now()
-	}
+	e, runCtx := r.registerExpress(r.ctx, p) // before the goroutine: a stop may come at once
+	rec := e.rec
 	if parent != nil {
 		r.links.add(rec.ARN, *parent)
 	}
 	go func() {
 		defer r.wg.Done()
-		end, err := r.runExpress(r.ctx, p)
+		end, err := r.finishExpress(runCtx, e, p)
 		if err != nil {
 			r.log.Error("express execution", "execution", p.ExecutionARN, "err", err)
 			end.Status, end.Error, end.Cause, end.StopDate = store.StatusFailed, "States.Runtime", err.Error(), r.now()
