@@ -2,22 +2,15 @@ package nested
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 
-	"github.com/stepwise-run/stepwise/asl/failure"
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/integration"
+	"github.com/stepwise-run/stepwise/integration/nested/shape"
 	"github.com/stepwise-run/stepwise/runner"
 	"github.com/stepwise-run/stepwise/service"
-	"github.com/stepwise-run/stepwise/value"
 )
 
 // Resource is the request-response resource; the others add a pattern
@@ -88,7 +81,7 @@ func (h *Handler) Invoke(ctx context.Context, t *engine.TaskRequest) (any, error
 	if err != nil {
 		return nil, serviceFailure(err, t.Token)
 	}
-	return startResponse(out, requestID(t.Token)), nil
+	return shape.StartResponse(out.ExecutionArn, out.StartDate.Time, shape.RequestID(t.Token)), nil
 }
 
 // existing answers a start whose name is taken: if the execution has the
@@ -106,64 +99,6 @@ func (h *Handler) existing(ctx context.Context, p *params, exists error) (*servi
 	return &service.StartExecutionOutput{ExecutionArn: d.ExecutionArn, StartDate: d.StartDate}, nil
 }
 
-// startResponse is AWS's StartExecution response as a task result: the
-// date in epoch milliseconds, and SdkHttpMetadata and SdkResponseMetadata
-// as the AWS Java SDK reports them for the API response the service would
-// have sent (a JSON 1.0 body with executionArn and startDate).
-func startResponse(out *service.StartExecutionOutput, requestID string) *value.Object {
-	body := `{"executionArn":` + value.String(out.ExecutionArn) + `,"startDate":` + history.EpochSeconds(out.StartDate.Time) + `}`
-	headers := [][2]string{
-		{"Content-Length", strconv.Itoa(len(body))},
-		{"Content-Type", "application/x-amz-json-1.0"},
-		{"Date", out.StartDate.UTC().Format(http.TimeFormat)},
-		{"x-amzn-RequestId", requestID},
-	}
-	all, first := value.NewObject(len(headers)), value.NewObject(len(headers))
-	for _, h := range headers {
-		all.Set(h[0], []any{h[1]})
-		first.Set(h[0], h[1])
-	}
-	httpMeta := value.NewObject(3)
-	httpMeta.Set("AllHttpHeaders", all)
-	httpMeta.Set("HttpHeaders", first)
-	httpMeta.Set("HttpStatusCode", float64(http.StatusOK))
-	respMeta := value.NewObject(1)
-	respMeta.Set("RequestId", requestID)
-
-	o := value.NewObject(4)
-	o.Set("ExecutionArn", out.ExecutionArn)
-	o.Set("SdkHttpMetadata", httpMeta)
-	o.Set("SdkResponseMetadata", respMeta)
-	o.Set("StartDate", float64(out.StartDate.UnixMilli()))
-	return o
-}
-
-// requestID is the id of the service request a task makes: derived from
-// its token, so that a repeated call reports the same one.
-func requestID(token string) string {
-	sum := sha256.Sum256([]byte("request:" + token))
-	h := hex.EncodeToString(sum[:16])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
-
-// executionARN forms the ARN of execution name of the state machine (or
-// version or alias) target.
-func executionARN(target, name string) (string, bool) {
-	parts := strings.Split(target, ":")
-	if len(parts) < 7 || parts[5] != "stateMachine" {
-		return "", false
-	}
-	return strings.Join(parts[:5], ":") + ":execution:" + parts[6] + ":" + name, true
-}
-
-// childName derives a child's name from the parent's task token: a UUID-
-// shaped hash, the same for every call of the same task attempt.
-func childName(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	h := hex.EncodeToString(sum[:16])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
-
 // serviceFailure names a service error as the optimized integration does:
 // StepFunctions.<Code>Exception with AWS's SDK-style cause. Internal errors
 // are returned as they are (States.TaskFailed).
@@ -172,10 +107,13 @@ func serviceFailure(err error, token string) error {
 	if !errors.As(err, &se) {
 		return fmt.Errorf("start child execution: %w", err)
 	}
-	name := "StepFunctions." + se.Code
-	if !strings.HasSuffix(se.Code, "Exception") {
-		name += "Exception"
-	}
-	return failure.New(name, fmt.Sprintf("%s (Service: AWSStepFunctions; Status Code: 400; Error Code: %s; Request ID: %s; Proxy: null)",
-		se.Message, se.Code, requestID(token)))
+	return shape.ServiceFailure(se.Code, se.Message, shape.RequestID(token))
 }
+
+// childName derives a child's name from the parent's task token
+// (shape.ChildName, shared with `stepwise run`).
+func childName(token string) string { return shape.ChildName(token) }
+
+// executionARN forms the ARN of execution name of the state machine (or
+// version or alias) target (shape.ExecutionARN).
+func executionARN(target, name string) (string, bool) { return shape.ExecutionARN(target, name) }
