@@ -58,6 +58,9 @@ type Result struct {
 	Error  string // FAILED, TIMED_OUT, ABORTED
 	Cause  string
 	Events []history.Event
+	// StartDate and StopDate are when the execution started and ended
+	// (virtual times with Fast).
+	StartDate, StopDate time.Time
 }
 
 // Defaults fills the zero fields of m with local names and ARNs
@@ -93,6 +96,30 @@ type outcome struct {
 	id  int64
 	out any
 	err error
+	// submitted marks the submission of a task with an integration
+	// pattern: its result comes later, in another outcome.
+	submitted bool
+	// at is when the task's work ended, if the handler said (virtual
+	// time: a nested execution's end); zero otherwise.
+	at time.Time
+}
+
+// taskEnv is what Run tells the handlers of its tasks through their
+// context (see Nested): the run's options and time, and how to report a
+// submission and the end of the work.
+type taskEnv struct {
+	opts   Options
+	now    time.Time // the run's time when it scheduled the task
+	submit func(out any)
+	doneAt time.Time // set by the handler: when the work ended
+}
+
+type envKey struct{}
+
+// envOf returns the environment Run gave a task's handler, or nil.
+func envOf(ctx context.Context) *taskEnv {
+	env, _ := ctx.Value(envKey{}).(*taskEnv)
+	return env
 }
 
 // Run executes the machine on input (JSON text) until the execution ends
@@ -132,10 +159,18 @@ func Run(ctx context.Context, m *engine.Machine, input string, opts Options) (*R
 			case engine.EffectScheduleTask:
 				inflight++
 				h := opts.handler(e.Task)
-				go func(id int64, t *engine.TaskRequest) {
-					out, err := invoke(taskCtx, h, t)
-					results <- outcome{id: id, out: out, err: err}
-				}(e.ID, e.Task)
+				env := &taskEnv{opts: opts, now: now()}
+				id := e.ID
+				env.submit = func(out any) {
+					select {
+					case results <- outcome{id: id, out: out, submitted: true}:
+					case <-taskCtx.Done():
+					}
+				}
+				go func(t *engine.TaskRequest) {
+					out, err := invoke(context.WithValue(taskCtx, envKey{}, env), h, t)
+					results <- outcome{id: id, out: out, err: err, at: env.doneAt}
+				}(e.Task)
 			}
 		}
 	}
@@ -160,7 +195,11 @@ func Run(ctx context.Context, m *engine.Machine, input string, opts Options) (*R
 			delete(timers, nextID)
 			in = engine.Input{Kind: engine.InputTimerFired, ID: nextID, Now: virtual}
 		default:
-			in = waitForInput(ctx, results, &inflight, timers, nextID, nextAt, opts.Fast, now)
+			in = waitForInput(ctx, results, &inflight, timers, nextID, nextAt, opts.Fast, now, func(at time.Time) {
+				if opts.Fast && at.After(virtual) {
+					virtual = at // the task's work took virtual time (a nested execution)
+				}
+			})
 		}
 		res, err := m.Step(x, in)
 		if err != nil {
@@ -168,17 +207,18 @@ func Run(ctx context.Context, m *engine.Machine, input string, opts Options) (*R
 		}
 		apply(res)
 	}
-	out := &Result{Status: x.Status, Error: x.Error, Cause: x.Cause, Events: events}
+	out := &Result{Status: x.Status, Error: x.Error, Cause: x.Cause, Events: events, StartDate: meta.StartTime, StopDate: now()}
 	if x.Status == engine.StatusSucceeded {
 		out.Output = x.Output
 	}
 	return out, nil
 }
 
-// waitForInput blocks until a task finishes, the next timer is due (real
-// time only) or ctx ends.
+// waitForInput blocks until a task finishes or is submitted, the next
+// timer is due (real time only) or ctx ends. A finished task's end time
+// goes to advance before the clock is read.
 func waitForInput(ctx context.Context, results <-chan outcome, inflight *int, timers map[int64]time.Time,
-	nextID int64, nextAt time.Time, fast bool, now func() time.Time) engine.Input {
+	nextID int64, nextAt time.Time, fast bool, now func() time.Time, advance func(time.Time)) engine.Input {
 	var timerC <-chan time.Time
 	if nextID != 0 && !fast {
 		t := time.NewTimer(time.Until(nextAt))
@@ -187,7 +227,13 @@ func waitForInput(ctx context.Context, results <-chan outcome, inflight *int, ti
 	}
 	select {
 	case o := <-results:
+		if o.submitted {
+			return engine.Input{Kind: engine.InputTaskSubmitted, ID: o.id, Output: o.out, Now: now()}
+		}
 		*inflight--
+		if !o.at.IsZero() {
+			advance(o.at)
+		}
 		return taskInput(o, now())
 	case <-timerC:
 		delete(timers, nextID)

@@ -12,6 +12,7 @@ import (
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/integration"
 	"github.com/stepwise-run/stepwise/integration/mock"
+	"github.com/stepwise-run/stepwise/integration/nested"
 	"github.com/stepwise-run/stepwise/local"
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -21,6 +22,7 @@ func newRunCommand() *cobra.Command {
 		input, inputFile string
 		history, fast    bool
 		tasks            []string
+		machines         []string
 		name             string
 		config           string
 		mockConfig       string
@@ -40,6 +42,19 @@ and prints the result as JSON on stdout; a non-zero exit fails the task, and the
 command names the error by printing {"Error": "Name", "Cause": "…"} as its last
 line (otherwise the error is States.TaskFailed with stderr as the cause).
 
+Task states that start other state machines (arn:aws:states:::states:startExecution,
+.sync and .sync:2) run them in-process, as child executions with the same
+options, given with --machine NAME=FILE: a StateMachineArn parameter selects
+NAME when it is NAME, or a state machine ARN whose name is NAME (a version or
+alias suffix, "…:stateMachine:NAME:live", is ignored), or ends in ":NAME".
+Children may start children, at most 10 deep. The request-response form runs
+the child to its end before the task returns the StartExecution response; .sync
+and .sync:2 return the child's description (and fail with States.TaskFailed if
+the child did not succeed). An unknown NAME fails the task with
+StepFunctions.StateMachineDoesNotExistException, as stepwise serve does.
+.waitForTaskToken fails: nothing can send a token back to stepwise run. Only
+the parent's events are in --history.
+
 Exit status: 0 when the execution succeeded, 1 when it failed, timed out or was
 aborted, 2 for bad arguments or an invalid definition.`,
 		Args: cobra.ExactArgs(1),
@@ -58,14 +73,9 @@ aborted, 2 for bad arguments or an invalid definition.`,
 			if _, err := value.ParseString(input); err != nil {
 				return &exitError{exitUsage, fmt.Errorf("--input is not JSON: %w", err)}
 			}
-			def, diags := asl.Check(text, asl.ValidateOptions{})
-			if errs := errorsOnly(diags); len(errs) > 0 {
-				printDiagnostics(cmd.ErrOrStderr(), args[0], errs)
-				return &exitError{exitUsage, fmt.Errorf("%s: invalid definition", args[0])}
-			}
-			m, err := engine.Compile(def)
+			m, err := compile(cmd.ErrOrStderr(), args[0], text)
 			if err != nil {
-				return &exitError{exitUsage, err}
+				return err
 			}
 			handlers := map[string]local.Handler{}
 			for _, t := range tasks {
@@ -85,6 +95,19 @@ aborted, 2 for bad arguments or an invalid definition.`,
 			router, err := integration.New(icfg, integration.Options{})
 			if err != nil {
 				return &exitError{exitUsage, err}
+			}
+			children := &local.Nested{Machines: map[string]*engine.Machine{}}
+			for _, mf := range machines {
+				k, file, ok := strings.Cut(mf, "=")
+				if !ok || k == "" || file == "" {
+					return &exitError{exitUsage, fmt.Errorf("--machine %q: want NAME=FILE", mf)}
+				}
+				if children.Machines[k], err = compileFile(cmd.ErrOrStderr(), file); err != nil {
+					return err
+				}
+			}
+			for _, res := range nested.Resources {
+				router.Handle(res, children)
 			}
 			opts.Fallback = router
 			if mockConfig != "" {
@@ -113,11 +136,35 @@ aborted, 2 for bad arguments or an invalid definition.`,
 	cmd.Flags().BoolVar(&history, "history", false, "include the execution history in the result")
 	cmd.Flags().BoolVar(&fast, "fast", false, "virtual time: Wait states, retry back-offs and timeouts complete at once")
 	cmd.Flags().StringArrayVar(&tasks, "task", nil, "NAME=COMMAND: run COMMAND for the Task state or resource NAME (repeatable)")
+	cmd.Flags().StringArrayVar(&machines, "machine", nil, "NAME=FILE: the state machine NAME that states:startExecution tasks start, defined in FILE (repeatable)")
 	cmd.Flags().StringVar(&name, "name", "local", "state machine name used in ARNs and the context object")
 	cmd.Flags().StringVar(&config, "config", "", "integration config file (HTTP connections, Lambda endpoints); see package integration")
 	cmd.Flags().StringVar(&mockConfig, "mock-config", os.Getenv("SFN_MOCK_CONFIG"), "AWS Step Functions Local mock configuration (default $SFN_MOCK_CONFIG)")
 	cmd.Flags().StringVar(&testCase, "test-case", "", "mock test case to run under (with --mock-config); --name must match the mock's state machine name")
 	return cmd
+}
+
+// compileFile reads, checks and compiles a definition; problems are
+// printed to stderr and returned as usage errors.
+func compileFile(stderr io.Writer, file string) (*engine.Machine, error) {
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return nil, &exitError{exitUsage, err}
+	}
+	return compile(stderr, file, text)
+}
+
+func compile(stderr io.Writer, file string, text []byte) (*engine.Machine, error) {
+	def, diags := asl.Check(text, asl.ValidateOptions{})
+	if errs := errorsOnly(diags); len(errs) > 0 {
+		printDiagnostics(stderr, file, errs)
+		return nil, &exitError{exitUsage, fmt.Errorf("%s: invalid definition", file)}
+	}
+	m, err := engine.Compile(def)
+	if err != nil {
+		return nil, &exitError{exitUsage, err}
+	}
+	return m, nil
 }
 
 func readInput(stdin io.Reader, path string) ([]byte, error) {

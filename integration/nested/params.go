@@ -1,9 +1,6 @@
 package nested
 
-import (
-	"github.com/stepwise-run/stepwise/asl/failure"
-	"github.com/stepwise-run/stepwise/value"
-)
+import "github.com/stepwise-run/stepwise/integration/nested/shape"
 
 // params are the Parameters of a startExecution task.
 type params struct {
@@ -12,42 +9,12 @@ type params struct {
 	input        string // JSON text
 }
 
-// parseParams reads the task's effective parameters. Input may be any
-// JSON value (sent as its compact text) or a string holding JSON text;
-// absent, it is "{}".
+// parseParams reads the task's effective parameters (shape.ParseParams,
+// shared with `stepwise run`).
 func parseParams(v any) (*params, error) {
-	o, ok := v.(*value.Object)
-	if !ok {
-		return nil, failure.Errorf(failure.TaskFailed, "The parameters of states:startExecution must be an object, not %s.", value.TypeName(v))
+	p, err := shape.ParseParams(v)
+	if err != nil {
+		return nil, err
 	}
-	p := &params{input: "{}"}
-	for k, v := range o.All() {
-		switch k {
-		case "StateMachineArn":
-			s, ok := v.(string)
-			if !ok || s == "" {
-				return nil, failure.Errorf(failure.TaskFailed, "The field 'StateMachineArn' must be a non-empty string.")
-			}
-			p.stateMachine = s
-		case "Name":
-			s, ok := v.(string)
-			if !ok {
-				return nil, failure.Errorf(failure.TaskFailed, "The field 'Name' must be a string, not %s.", value.TypeName(v))
-			}
-			p.name = s
-		case "Input":
-			if s, ok := v.(string); ok {
-				p.input = s
-			} else {
-				p.input = value.String(v)
-			}
-		default:
-			return nil, failure.Errorf(failure.TaskFailed,
-				"The field '%s' is not supported by states:startExecution; supported fields are StateMachineArn, Input and Name.", k)
-		}
-	}
-	if p.stateMachine == "" {
-		return nil, failure.Errorf(failure.TaskFailed, "The field 'StateMachineArn' is required by states:startExecution.")
-	}
-	return p, nil
+	return &params{stateMachine: p.StateMachineArn, name: p.Name, input: p.Input}, nil
 }
