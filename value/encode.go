@@ -101,6 +101,10 @@ const hexDigits = "0123456789abcdef"
 // AppendString appends s as a quoted JSON string.
 func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	if n := plainPrefix(s); n == len(s) {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -207,15 +211,7 @@ func intLen(i int64) int {
 }
 
 func stringLen(s string) int {
-	// Fast path: printable ASCII needing no escapes.
-	plain := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
-			plain = false
-			break
-		}
-	}
-	if plain {
+	if plainPrefix(s) == len(s) {
 		return len(s) + 2
 	}
 	n := 2
@@ -234,4 +230,35 @@ func stringLen(s string) int {
 		return len(AppendString(nil, s))
 	}
 	return n
+}
+
+// Masks for plainPrefix's eight-bytes-at-a-time test.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// plainPrefix returns the length of the longest prefix of s made of
+// printable ASCII other than '"' and '\\': bytes JSON writes as they are.
+func plainPrefix(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		_ = s[i+7]
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A byte of x is flagged (its top bit set in special) if it is
+		// below 0x20, has its top bit set, or equals '"' or '\\'.
+		q := x ^ (lsb * '"')
+		b := x ^ (lsb * '\\')
+		special := (x - lsb*0x20) | x | (q-lsb)&^q | (b-lsb)&^b
+		if special&msb != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }

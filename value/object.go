@@ -10,8 +10,10 @@ const indexThreshold = 12
 type Object struct {
 	members []member
 	index   map[string]int // key -> position; only when len(members) >= indexThreshold
-	// encLen caches EncodedLen (0: unknown). Set and Delete reset it; the
-	// cache relies on the rule that shared values are not mutated.
+	// encLen caches EncodedLen (0: unknown). Once known, Set keeps it up
+	// to date (a copy of a measured document stays measured); Delete
+	// resets it. The cache relies on the rule that shared values are not
+	// mutated.
 	encLen int
 }
 
@@ -22,8 +24,41 @@ type member struct {
 	val any
 }
 
-// NewObject returns an empty object with room for n members.
+// NewObject returns an empty object with room for n members. An object of
+// up to eight members is one allocation: its members are stored with it.
 func NewObject(n int) *Object {
+	switch {
+	case n <= 0:
+		return &Object{}
+	case n <= 2:
+		b := new(struct {
+			o Object
+			m [2]member
+		})
+		b.o.members = b.m[:0]
+		return &b.o
+	case n <= 4:
+		b := new(struct {
+			o Object
+			m [4]member
+		})
+		b.o.members = b.m[:0]
+		return &b.o
+	case n <= 6:
+		b := new(struct {
+			o Object
+			m [6]member
+		})
+		b.o.members = b.m[:0]
+		return &b.o
+	case n <= 8:
+		b := new(struct {
+			o Object
+			m [8]member
+		})
+		b.o.members = b.m[:0]
+		return &b.o
+	}
 	return &Object{members: make([]member, 0, n)}
 }
 
@@ -69,10 +104,18 @@ func (o *Object) Has(key string) bool {
 // Set sets the member named key. A new key is appended at the end; an
 // existing key keeps its position and gets the new value.
 func (o *Object) Set(key string, v any) {
-	o.encLen = 0
 	if i := o.find(key); i >= 0 {
+		if o.encLen > 0 {
+			o.encLen += EncodedLen(v) - EncodedLen(o.members[i].val)
+		}
 		o.members[i].val = v
 		return
+	}
+	if o.encLen > 0 {
+		if len(o.members) > 0 {
+			o.encLen++ // comma
+		}
+		o.encLen += stringLen(key) + 1 + EncodedLen(v)
 	}
 	o.members = append(o.members, member{key, v})
 	if o.index != nil {
@@ -144,8 +187,9 @@ func (o *Object) Copy() *Object {
 	if o == nil {
 		return NewObject(0)
 	}
-	c := &Object{members: make([]member, len(o.members), len(o.members)+1), encLen: o.encLen}
-	copy(c.members, o.members)
+	c := NewObject(len(o.members) + 1)
+	c.members = append(c.members, o.members...)
+	c.encLen = o.encLen
 	if o.index != nil {
 		c.reindex()
 	}

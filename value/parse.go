@@ -3,6 +3,7 @@ package value
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -27,26 +28,94 @@ func (e *SyntaxError) Error() string {
 // Parse is hand-written rather than built on encoding/json because the
 // standard decoder neither keeps object key order nor decodes into our
 // value model without a second pass, and parsing is on the engine's hot path.
-func Parse(b []byte) (any, error) {
-	p := parser{b: b}
+// It copies b once; strings in the result share that copy.
+func Parse(b []byte) (any, error) { return ParseString(string(b)) }
+
+// ParseString is Parse for a string. Strings in the result that needed no
+// unescaping share the memory of s rather than copying it.
+func ParseString(s string) (any, error) {
+	p := parser{s: s}
+	defer p.release()
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
 		return nil, err
 	}
 	p.skipSpace()
-	if p.i != len(p.b) {
-		return nil, p.errorf("unexpected %q after the JSON value", p.b[p.i])
+	if p.i != len(p.s) {
+		return nil, p.errorf("unexpected %q after the JSON value", p.s[p.i])
 	}
 	return v, nil
 }
 
-// ParseString is Parse for a string.
-func ParseString(s string) (any, error) { return Parse([]byte(s)) }
+// stacks recycles the parsers' gathering stacks. A stack is cleared before
+// it is returned, so it carries nothing from one parse to the next.
+var stacks = sync.Pool{New: func() any { return new([]member) }}
 
+// maxPooledStack is the largest stack kept for reuse.
+const maxPooledStack = 1024
+
+// push pushes m on the stack.
+func (p *parser) push(m member) {
+	if p.stack == nil {
+		p.pooled = stacks.Get().(*[]member)
+		p.stack = (*p.pooled)[:0]
+	}
+	p.stack = append(p.stack, m)
+}
+
+// release returns the stack to the pool.
+func (p *parser) release() {
+	if p.pooled == nil || cap(p.stack) > maxPooledStack {
+		return
+	}
+	clear(p.stack) // after an error, values may be left on it
+	*p.pooled = p.stack[:0]
+	stacks.Put(p.pooled)
+}
+
+// parser is the state of one Parse. Objects and arrays gather their members
+// and elements on a stack shared by all nesting levels, then copy them once
+// into storage of exactly the right size, carved from blocks that grow with
+// the document (a few allocations per document instead of a few per
+// container).
 type parser struct {
-	b []byte
+	s string
 	i int
+	// n is the encoded length (EncodedLen) of the value just parsed:
+	// objects are born measured, at little cost while the text is at hand.
+	n int
+
+	// stack holds the members of the objects and the elements (as values
+	// of members without keys) of the arrays being parsed, innermost last.
+	// It comes from the stacks pool, through pooled.
+	stack  []member
+	pooled *[]member
+
+	objects      block[Object]
+	memberBlocks block[member]
+	elemBlocks   block[any]
+}
+
+// block hands out slices of larger allocations. A slice handed out has no
+// spare capacity, so appending to it never writes into its neighbour.
+type block[T any] struct {
+	free []T
+	next int // size of the next allocation
+}
+
+// maxBlock caps the size of one block allocation.
+const maxBlock = 256
+
+// take returns n zero elements.
+func (b *block[T]) take(n int) []T {
+	if len(b.free) < n {
+		b.next = min(max(2*b.next, 1), maxBlock)
+		b.free = make([]T, max(n, b.next))
+	}
+	s := b.free[:n:n]
+	b.free = b.free[n:]
+	return s
 }
 
 func (p *parser) errorf(format string, args ...any) error {
@@ -54,8 +123,8 @@ func (p *parser) errorf(format string, args ...any) error {
 }
 
 func (p *parser) skipSpace() {
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
 		case ' ', '\t', '\n', '\r':
 			p.i++
 		default:
@@ -65,10 +134,10 @@ func (p *parser) skipSpace() {
 }
 
 func (p *parser) value(depth int) (any, error) {
-	if p.i >= len(p.b) {
+	if p.i >= len(p.s) {
 		return nil, p.errorf("unexpected end of input")
 	}
-	switch c := p.b[p.i]; {
+	switch c := p.s[p.i]; {
 	case c == '{':
 		return p.object(depth + 1)
 	case c == '[':
@@ -89,10 +158,11 @@ func (p *parser) value(depth int) (any, error) {
 }
 
 func (p *parser) literal(word string, v any) (any, error) {
-	if len(p.b)-p.i < len(word) || string(p.b[p.i:p.i+len(word)]) != word {
+	if len(p.s)-p.i < len(word) || p.s[p.i:p.i+len(word)] != word {
 		return nil, p.errorf("invalid literal")
 	}
 	p.i += len(word)
+	p.n = len(word)
 	return v, nil
 }
 
@@ -101,23 +171,30 @@ func (p *parser) object(depth int) (any, error) {
 		return nil, p.errorf("nesting deeper than %d", MaxDepth)
 	}
 	p.i++ // {
-	obj := NewObject(4)
+	mark := len(p.stack)
+	// index maps keys to their position after mark, once the object is
+	// large enough for Object to keep an index.
+	var index map[string]int
+	size, dup := 2, false // the encoded length; whether a key repeated
 	p.skipSpace()
-	if p.i < len(p.b) && p.b[p.i] == '}' {
+	if p.i < len(p.s) && p.s[p.i] == '}' {
 		p.i++
-		return obj, nil
+		o := &p.objects.take(1)[0]
+		o.encLen, p.n = 2, 2
+		return o, nil
 	}
 	for {
 		p.skipSpace()
-		if p.i >= len(p.b) || p.b[p.i] != '"' {
+		if p.i >= len(p.s) || p.s[p.i] != '"' {
 			return nil, p.errorf("expected a string key")
 		}
 		k, err := p.string()
 		if err != nil {
 			return nil, err
 		}
+		size += p.n + 1 // key and colon
 		p.skipSpace()
-		if p.i >= len(p.b) || p.b[p.i] != ':' {
+		if p.i >= len(p.s) || p.s[p.i] != ':' {
 			return nil, p.errorf("expected ':' after object key")
 		}
 		p.i++
@@ -126,21 +203,66 @@ func (p *parser) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		obj.Set(k, v)
+		size += p.n
+		n := len(p.stack)
+		index = p.setMember(mark, index, k, v)
+		dup = dup || len(p.stack) == n
 		p.skipSpace()
-		if p.i >= len(p.b) {
+		if p.i >= len(p.s) {
 			return nil, p.errorf("unexpected end of input in object")
 		}
-		switch p.b[p.i] {
+		switch p.s[p.i] {
 		case ',':
 			p.i++
+			size++
 		case '}':
 			p.i++
-			return obj, nil
+			o := &p.objects.take(1)[0]
+			o.members = p.memberBlocks.take(len(p.stack) - mark)
+			copy(o.members, p.stack[mark:])
+			o.index = index
+			clear(p.stack[mark:])
+			p.stack = p.stack[:mark]
+			if dup {
+				size = EncodedLen(o) // a replaced value was counted
+			}
+			o.encLen, p.n = size, size
+			return o, nil
 		default:
 			return nil, p.errorf("expected ',' or '}' in object")
 		}
 	}
+}
+
+// setMember adds a member to the object whose members start at mark, or
+// replaces the value of a duplicate key, as Object.Set does. It returns the
+// object's key index, created when the object reaches indexThreshold
+// members.
+func (p *parser) setMember(mark int, index map[string]int, k string, v any) map[string]int {
+	ms := p.stack[mark:]
+	if index != nil {
+		if j, ok := index[k]; ok {
+			ms[j].val = v
+			return index
+		}
+		index[k] = len(ms)
+		p.push(member{k, v})
+		return index
+	}
+	for j := range ms {
+		if ms[j].key == k {
+			ms[j].val = v
+			return nil
+		}
+	}
+	p.push(member{k, v})
+	if n := len(p.stack) - mark; n >= indexThreshold {
+		index = make(map[string]int, n)
+		for j, m := range p.stack[mark:] {
+			index[m.key] = j
+		}
+	}
+	return index
 }
 
 func (p *parser) array(depth int) (any, error) {
@@ -148,28 +270,39 @@ func (p *parser) array(depth int) (any, error) {
 		return nil, p.errorf("nesting deeper than %d", MaxDepth)
 	}
 	p.i++ // [
-	arr := make([]any, 0, 4)
 	p.skipSpace()
-	if p.i < len(p.b) && p.b[p.i] == ']' {
+	if p.i < len(p.s) && p.s[p.i] == ']' {
 		p.i++
-		return arr, nil
+		p.n = 2
+		return []any{}, nil
 	}
+	mark := len(p.stack)
+	size := 2
 	for {
 		p.skipSpace()
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
 		}
-		arr = append(arr, v)
+		p.push(member{val: v})
+		size += p.n
 		p.skipSpace()
-		if p.i >= len(p.b) {
+		if p.i >= len(p.s) {
 			return nil, p.errorf("unexpected end of input in array")
 		}
-		switch p.b[p.i] {
+		switch p.s[p.i] {
 		case ',':
 			p.i++
+			size++
 		case ']':
 			p.i++
+			arr := p.elemBlocks.take(len(p.stack) - mark)
+			for j, m := range p.stack[mark:] {
+				arr[j] = m.val
+			}
+			clear(p.stack[mark:])
+			p.stack = p.stack[:mark]
+			p.n = size
 			return arr, nil
 		default:
 			return nil, p.errorf("expected ',' or ']' in array")
@@ -177,61 +310,124 @@ func (p *parser) array(depth int) (any, error) {
 	}
 }
 
+// maxExactDigits is the most decimal digits an integer can have and still
+// be exact as a float64 when accumulated in a uint64.
+const maxExactDigits = 15
+
 func (p *parser) number() (any, error) {
 	start := p.i
-	if p.b[p.i] == '-' {
+	neg := p.s[p.i] == '-'
+	if neg {
 		p.i++
-	}
-	digits := func() int {
-		n := 0
-		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-			p.i++
-			n++
-		}
-		return n
 	}
 	intStart := p.i
-	if n := digits(); n == 0 {
+	var n uint64
+	for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+		n = n*10 + uint64(p.s[p.i]-'0')
+		p.i++
+	}
+	digits := p.i - intStart
+	if digits == 0 {
 		return nil, p.errorf("invalid number")
-	} else if n > 1 && p.b[intStart] == '0' {
+	} else if digits > 1 && p.s[intStart] == '0' {
 		return nil, &SyntaxError{Offset: intStart, Msg: "invalid number: leading zero"}
 	}
-	if p.i < len(p.b) && p.b[p.i] == '.' {
+	fracStart, fracDigits := p.i+1, 0
+	if p.i < len(p.s) && p.s[p.i] == '.' {
 		p.i++
-		if digits() == 0 {
+		if fracDigits = p.digits(); fracDigits == 0 {
 			return nil, p.errorf("invalid number: no digits after '.'")
 		}
 	}
-	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
+	exponent := p.i < len(p.s) && (p.s[p.i] == 'e' || p.s[p.i] == 'E')
+	if exponent {
 		p.i++
-		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
+		if p.i < len(p.s) && (p.s[p.i] == '+' || p.s[p.i] == '-') {
 			p.i++
 		}
-		if digits() == 0 {
+		if p.digits() == 0 {
 			return nil, p.errorf("invalid number: no digits in exponent")
 		}
 	}
-	f, err := strconv.ParseFloat(string(p.b[start:p.i]), 64)
+	if fracDigits == 0 && !exponent && digits <= maxExactDigits {
+		f := float64(n)
+		if neg {
+			f = -f
+		}
+		p.n = p.i - start
+		if n == 0 {
+			p.n = 1 // "-0" is written "0"
+		}
+		return f, nil
+	}
+	f, err := strconv.ParseFloat(p.s[start:p.i], 64)
 	if err != nil {
 		// Out of range: strconv returns ±Inf, which JSON cannot carry.
 		return nil, &SyntaxError{Offset: start, Msg: "number out of range"}
 	}
+	if !exponent && fracDigits > 0 && canonicalFraction(p.s[intStart:fracStart-1], p.s[fracStart:p.i]) {
+		p.n = p.i - start
+	} else {
+		p.n = EncodedLen(f)
+	}
 	return f, nil
+}
+
+// canonicalFraction reports whether a number written with integer digits
+// in and fraction digits frac (no exponent) is written back by
+// AppendNumber exactly as it was: a number of at most 15 significant
+// digits reads back as the same shortest digits; a trailing zero in the
+// fraction is dropped; below 1e-6 the exponent form is used.
+func canonicalFraction(in, frac string) bool {
+	if frac[len(frac)-1] == '0' {
+		return false
+	}
+	significant := len(in) + len(frac)
+	if in == "0" {
+		zeros := 0
+		for zeros < len(frac) && frac[zeros] == '0' {
+			zeros++
+		}
+		if zeros > 5 {
+			return false
+		}
+		significant = len(frac) - zeros
+	}
+	return significant <= maxExactDigits
+}
+
+// digits skips decimal digits and reports how many there were.
+func (p *parser) digits() int {
+	start := p.i
+	for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+		p.i++
+	}
+	return p.i - start
 }
 
 func (p *parser) string() (string, error) {
 	p.i++ // opening quote
 	start := p.i
-	// Fast path: no escapes and valid UTF-8.
-	for p.i < len(p.b) {
-		c := p.b[p.i]
+	// Fast path: no escapes. The result shares the input's memory.
+	ascii := true
+	for p.i < len(p.s) {
+		p.i += plainPrefix(p.s[p.i:])
+		if p.i >= len(p.s) {
+			break
+		}
+		c := p.s[p.i]
 		if c == '"' {
-			s := p.b[start:p.i]
+			s := p.s[start:p.i]
 			p.i++
-			if utf8.Valid(s) {
-				return string(s), nil
+			if ascii {
+				p.n = len(s) + 2
+				return s, nil
 			}
-			return string(toValidUTF8(s)), nil
+			if !utf8.ValidString(s) {
+				s = string(toValidUTF8([]byte(s)))
+			}
+			p.n = stringLen(s)
+			return s, nil
 		}
 		if c == '\\' {
 			break
@@ -239,15 +435,18 @@ func (p *parser) string() (string, error) {
 		if c < 0x20 {
 			return "", p.errorf("control character in string")
 		}
+		ascii = false // c >= utf8.RuneSelf
 		p.i++
 	}
-	buf := append([]byte(nil), p.b[start:p.i]...)
-	for p.i < len(p.b) {
-		c := p.b[p.i]
+	buf := append([]byte(nil), p.s[start:p.i]...)
+	for p.i < len(p.s) {
+		c := p.s[p.i]
 		switch {
 		case c == '"':
 			p.i++
-			return string(toValidUTF8(buf)), nil
+			s := string(toValidUTF8(buf))
+			p.n = stringLen(s)
+			return s, nil
 		case c < 0x20:
 			return "", p.errorf("control character in string")
 		case c != '\\':
@@ -256,10 +455,10 @@ func (p *parser) string() (string, error) {
 			continue
 		}
 		p.i++ // backslash
-		if p.i >= len(p.b) {
+		if p.i >= len(p.s) {
 			break
 		}
-		e := p.b[p.i]
+		e := p.s[p.i]
 		p.i++
 		switch e {
 		case '"', '\\', '/':
@@ -281,7 +480,7 @@ func (p *parser) string() (string, error) {
 			}
 			if utf16.IsSurrogate(r) {
 				// A high surrogate must be followed by a low one.
-				if p.i+1 < len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
+				if p.i+1 < len(p.s) && p.s[p.i] == '\\' && p.s[p.i+1] == 'u' {
 					save := p.i
 					p.i += 2
 					if r2, ok := p.hex4(); ok {
@@ -303,11 +502,11 @@ func (p *parser) string() (string, error) {
 }
 
 func (p *parser) hex4() (rune, bool) {
-	if len(p.b)-p.i < 4 {
+	if len(p.s)-p.i < 4 {
 		return 0, false
 	}
 	var r rune
-	for _, c := range p.b[p.i : p.i+4] {
+	for _, c := range []byte(p.s[p.i : p.i+4]) {
 		r <<= 4
 		switch {
 		case c >= '0' && c <= '9':

@@ -2,7 +2,11 @@ package value
 
 import (
 	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseRoundTrip(t *testing.T) {
@@ -99,6 +103,96 @@ func FuzzParse(f *testing.F) {
 		}
 		if !Equal(v, w) {
 			t.Fatalf("round trip changed %s", out)
+		}
+		checkLengths(t, v)
+	})
+}
+
+// checkLengths checks that EncodedLen and the lengths objects cache agree
+// with the encoded text.
+func checkLengths(t *testing.T, v any) {
+	t.Helper()
+	if n, want := EncodedLen(v), len(Marshal(v)); n != want {
+		t.Fatalf("EncodedLen(%s) = %d, want %d", Marshal(v), n, want)
+	}
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			checkLengths(t, e)
+		}
+	case *Object:
+		if x.encLen != 0 && x.encLen != len(Marshal(x)) {
+			t.Fatalf("%s: cached length %d, want %d", Marshal(x), x.encLen, len(Marshal(x)))
+		}
+		for _, m := range x.members {
+			checkLengths(t, m.val)
+		}
+	}
+}
+
+func TestParsedLengths(t *testing.T) {
+	for _, s := range []string{
+		`{"a":[1,2.5,-0.0,-0,0.000001,0.0000001,0.0000019,123456789012345.5,1.10,1e2,1E-2,12345678901234567890]}`,
+		`{"a":1,"a":22,"b":{}}`, `[0.1234567890123456,-0.5,100.25]`, `{"k":["é","\n","\u0041",{},[]]}`, "{\"a\xffb\":\"\xff\"}",
+	} {
+		v, err := ParseString(s)
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		checkLengths(t, v)
+	}
+	// Numbers with a fraction: parsed lengths come from the text when it
+	// is the shortest form.
+	r := rand.New(rand.NewPCG(1, 2))
+	digits := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + r.IntN(10))
+		}
+		return string(b)
+	}
+	for range 100000 {
+		in := "0"
+		if r.IntN(3) > 0 {
+			in = strconv.Itoa(1+r.IntN(9)) + digits(r.IntN(17))
+		}
+		s := in + "." + strings.Repeat("0", r.IntN(9)) + digits(1+r.IntN(17))
+		if r.IntN(2) == 0 {
+			s = "-" + s
+		}
+		checkLengths(t, MustParse("["+s+"]"))
+	}
+}
+
+func TestSetKeepsLength(t *testing.T) {
+	o := MustParse(`{"a":1,"b":[1,2],"c":{"d":"x"}}`).(*Object)
+	EncodedLen(o)
+	c := o.Copy()
+	c.Set("a", "longer\n")
+	c.Set("e", MustParse(`{"f":[null,true]}`))
+	c.Set("c", 2.5)
+	checkLengths(t, c)
+	checkLengths(t, o)
+	e := NewObject(0)
+	EncodedLen(e)
+	e.Set("x", 1.0)
+	checkLengths(t, e)
+}
+
+func FuzzPlainPrefix(f *testing.F) {
+	for _, s := range []string{"abcdefghijk\"lmnop", "abc\x1fdefghijklmnop", "0123456789abcdé", "abcdefgh\\"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := 0
+		for want < len(s) && s[want] >= 0x20 && s[want] != '"' && s[want] != '\\' && s[want] < utf8.RuneSelf {
+			want++
+		}
+		if got := plainPrefix(s); got != want {
+			t.Fatalf("plainPrefix(%q) = %d, want %d", s, got, want)
+		}
+		if n, want := stringLen(s), len(AppendString(nil, s)); n != want {
+			t.Fatalf("stringLen(%q) = %d, want %d", s, n, want)
 		}
 	})
 }
