@@ -19,7 +19,11 @@ type ActivityTask struct {
 	ExecutionARN string
 	Input        []byte // the JSON input, as given
 	CreatedAt    time.Time
-	// ClaimedAt and WorkerName are set when a worker claims the task.
+	// Claimed, ClaimedAt and WorkerName are set when a worker claims the
+	// task. A batch may insert a task already claimed (Claimed set): the
+	// runner hands a new task straight to a worker that was waiting for
+	// one, in the commit that creates it.
+	Claimed    bool
 	ClaimedAt  time.Time
 	WorkerName string
 }

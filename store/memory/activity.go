@@ -89,6 +89,7 @@ func (s *Store) ClaimActivityTask(ctx context.Context, p *store.ClaimActivityTas
 		return nil, fmt.Errorf("claim task of %s: %w", p.ActivityARN, store.ErrNotFound)
 	}
 	oldest.claimed = true
+	oldest.t.Claimed = true
 	oldest.t.ClaimedAt = utc(p.Now)
 	oldest.t.WorkerName = p.WorkerName
 	out := cloneTask(&oldest.t)

@@ -79,8 +79,11 @@ func (s *Store) apply(b *store.Batch, undo *[]func()) error {
 		}
 		s.seq++
 		t = cloneTask(&t)
-		t.CreatedAt, t.ClaimedAt, t.WorkerName = utc(t.CreatedAt), time.Time{}, ""
-		s.tasks[t.TaskToken] = &task{t: t, seq: s.seq}
+		t.CreatedAt, t.ClaimedAt = utc(t.CreatedAt), utc(t.ClaimedAt)
+		if !t.Claimed {
+			t.ClaimedAt, t.WorkerName = time.Time{}, ""
+		}
+		s.tasks[t.TaskToken] = &task{t: t, seq: s.seq, claimed: t.Claimed}
 		*undo = append(*undo, func() { delete(s.tasks, t.TaskToken) })
 	}
 	for _, token := range b.ActivityTaskDeletes {

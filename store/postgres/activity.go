@@ -78,13 +78,13 @@ func (s *Store) ListActivities(ctx context.Context, p *store.ListParams) (*store
 		func(a *store.Activity) []string { return []string{a.ARN} })
 }
 
-const taskColumns = `token, activity_arn, execution_arn, input, created_ns, claimed_ns, worker`
+const taskColumns = `token, activity_arn, execution_arn, input, created_ns, claimed, claimed_ns, worker`
 
 func scanTask(row pgx.Row) (store.ActivityTask, error) {
 	var t store.ActivityTask
-	var created, claimed int64
-	err := row.Scan(&t.TaskToken, &t.ActivityARN, &t.ExecutionARN, &t.Input, &created, &claimed, &t.WorkerName)
-	t.CreatedAt, t.ClaimedAt = fromNS(created), fromNS(claimed)
+	var created, claimed, isClaimed int64
+	err := row.Scan(&t.TaskToken, &t.ActivityARN, &t.ExecutionARN, &t.Input, &created, &isClaimed, &claimed, &t.WorkerName)
+	t.CreatedAt, t.ClaimedAt, t.Claimed = fromNS(created), fromNS(claimed), isClaimed != 0
 	return t, err
 }
 
@@ -120,4 +120,21 @@ func (s *Store) GetActivityTask(ctx context.Context, token string) (*store.Activ
 		return nil, fmt.Errorf("get activity task %s: %w", token, notFoundIf(err))
 	}
 	return &t, nil
+}
+
+// claimedNS is the claimed_ns column of a task inserted by a batch: 0
+// unless the task is inserted already claimed.
+func claimedNS(t store.ActivityTask) int64 {
+	if !t.Claimed {
+		return 0
+	}
+	return ns(t.ClaimedAt)
+}
+
+// claimedFlag is the claimed column of a task inserted by a batch.
+func claimedFlag(t store.ActivityTask) int64 {
+	if t.Claimed {
+		return 1
+	}
+	return 0
 }

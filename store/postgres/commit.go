@@ -138,8 +138,9 @@ func queue(p *pipeline, b *store.Batch) {
 	}
 	for _, t := range b.ActivityTasks {
 		p.exec(fail(fmt.Errorf("activity task %s: %w", t.TaskToken, store.ErrAlreadyExists)),
-			`INSERT INTO activity_tasks (token, activity_arn, execution_arn, input, created_ns) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT DO NOTHING`, t.TaskToken, t.ActivityARN, t.ExecutionARN, t.Input, ns(t.CreatedAt))
+			`INSERT INTO activity_tasks (token, activity_arn, execution_arn, input, created_ns, claimed, claimed_ns, worker)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			t.TaskToken, t.ActivityARN, t.ExecutionARN, t.Input, ns(t.CreatedAt), claimedFlag(t), claimedNS(t), t.WorkerName)
 	}
 	for _, token := range b.ActivityTaskDeletes {
 		p.exec(fail(fmt.Errorf("delete activity task %s: %w", token, store.ErrConflict)), `DELETE FROM activity_tasks WHERE token = $1`, token)

@@ -77,12 +77,12 @@ func (s *Store) ListActivities(ctx context.Context, p *store.ListParams) (*store
 		func(a *store.Activity) []string { return []string{a.ARN} })
 }
 
-const taskColumns = `token, activity_arn, execution_arn, input, created_ns, claimed_ns, worker`
+const taskColumns = `token, activity_arn, execution_arn, input, created_ns, claimed, claimed_ns, worker`
 
 func scanTask(row interface{ Scan(...any) error }) (store.ActivityTask, error) {
 	var t store.ActivityTask
 	var created, claimed int64
-	err := row.Scan(&t.TaskToken, &t.ActivityARN, &t.ExecutionARN, &t.Input, &created, &claimed, &t.WorkerName)
+	err := row.Scan(&t.TaskToken, &t.ActivityARN, &t.ExecutionARN, &t.Input, &created, &t.Claimed, &claimed, &t.WorkerName)
 	t.CreatedAt, t.ClaimedAt = fromNS(created), fromNS(claimed)
 	return t, err
 }
@@ -121,4 +121,13 @@ func (s *Store) GetActivityTask(ctx context.Context, token string) (*store.Activ
 		return nil, fmt.Errorf("get activity task %s: %w", token, notFoundIf(err))
 	}
 	return &t, nil
+}
+
+// claimedNS is the claimed_ns column of a task inserted by a batch: 0
+// unless the task is inserted already claimed.
+func claimedNS(t store.ActivityTask) int64 {
+	if !t.Claimed {
+		return 0
+	}
+	return ns(t.ClaimedAt)
 }

@@ -57,8 +57,9 @@ func (w *wtx) apply(b *store.Batch) error {
 		}
 	}
 	for _, t := range b.ActivityTasks {
-		if _, err := w.exec(`INSERT INTO activity_tasks (token, activity_arn, execution_arn, input, created_ns) VALUES (?, ?, ?, ?, ?)`,
-			t.TaskToken, t.ActivityARN, t.ExecutionARN, t.Input, ns(t.CreatedAt)); err != nil {
+		if _, err := w.exec(`INSERT INTO activity_tasks (token, activity_arn, execution_arn, input, created_ns, claimed, claimed_ns, worker)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.TaskToken, t.ActivityARN, t.ExecutionARN, t.Input, ns(t.CreatedAt),
+			t.Claimed, claimedNS(t), t.WorkerName); err != nil {
 			return fmt.Errorf("activity task %s: %w", t.TaskToken, uniqueIs(err, store.ErrAlreadyExists))
 		}
 	}

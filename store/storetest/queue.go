@@ -155,7 +155,7 @@ var activityTaskTests = map[string]func(*testing.T, store.Store){
 		for _, token := range []string{"z1", "a2", "m3"} {
 			got, err := s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w"), WorkerName: "worker-" + token, Now: at(10)})
 			mustNil(t, err, "claim")
-			if got.TaskToken != token || got.WorkerName != "worker-"+token || !got.ClaimedAt.Equal(at(10)) {
+			if got.TaskToken != token || got.WorkerName != "worker-"+token || !got.ClaimedAt.Equal(at(10)) || !got.Claimed {
 				t.Fatalf("claimed %+v, want %s", got, token)
 			}
 		}
@@ -164,7 +164,7 @@ var activityTaskTests = map[string]func(*testing.T, store.Store){
 		got, err = s.GetActivityTask(ctx(t), "a2")
 		mustNil(t, err, "get claimed")
 		want = activityTask("a2", "w", 2)
-		want.ClaimedAt, want.WorkerName = at(10), "worker-a2"
+		want.Claimed, want.ClaimedAt, want.WorkerName = true, at(10), "worker-a2"
 		mustEqual(t, *got, want, "claimed task")
 
 		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTaskDeletes: []string{"a2"}}), "complete")
@@ -175,6 +175,24 @@ var activityTaskTests = map[string]func(*testing.T, store.Store){
 		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTaskDeletes: []string{"o1"}}), "expire")
 		_, err = s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("other"), Now: at(12)})
 		mustIs(t, err, store.ErrNotFound, "expired task is not offered")
+	},
+	"InsertClaimed": func(t *testing.T, s store.Store) {
+		// A task handed to a waiting worker in the commit that creates it
+		// is never offered to another.
+		handed := activityTask("h1", "w", 1)
+		handed.Claimed, handed.ClaimedAt, handed.WorkerName = true, at(2), "waiting-worker"
+		queued := activityTask("q2", "w", 2)
+		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTasks: []store.ActivityTask{handed, queued}}), "enqueue")
+		got, err := s.GetActivityTask(ctx(t), "h1")
+		mustNil(t, err, "get handed")
+		mustEqual(t, *got, handed, "handed task")
+		claimed, err := s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w"), WorkerName: "other", Now: at(3)})
+		mustNil(t, err, "claim")
+		if claimed.TaskToken != "q2" {
+			t.Fatalf("claimed %s, want q2 (h1 was handed out)", claimed.TaskToken)
+		}
+		_, err = s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w"), Now: at(4)})
+		mustIs(t, err, store.ErrNotFound, "nothing left")
 	},
 	"ClaimWithZeroTime": func(t *testing.T, s store.Store) {
 		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTasks: []store.ActivityTask{activityTask("t", "w", 1)}}), "enqueue")
