@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/stepwise-run/stepwise/asl"
@@ -118,6 +119,28 @@ type run struct {
 	res Result
 	ps  payload.Scope                // reused by pscope
 	fns map[string]*jsonata.Function // AWS's JSONata functions, built once per run
+
+	// Spare details records of the StateEntered and StateExited events,
+	// allocated a few at a time.
+	entered []history.StateEnteredDetails
+	exited  []history.StateExitedDetails
+}
+
+// detailsBlock is how many details records of a kind a run allocates at
+// once: enough for one pass through the top-level states, up to 16.
+func (r *run) detailsBlock() int {
+	return min(max(len(r.m.root.states), 1), 16)
+}
+
+// spare hands out the first of the spare records in *free, allocating n
+// more when there are none.
+func spare[T any](free *[]T, n int) *T {
+	if len(*free) == 0 {
+		*free = make([]T, n)
+	}
+	d := &(*free)[0]
+	*free = (*free)[1:]
+	return d
 }
 
 // notTruncated is the shared, never modified details value of payloads
@@ -139,7 +162,9 @@ func (m *Machine) StartWith(meta Meta, inputText string, now time.Time, prepare 
 	}
 	x := &Execution{Meta: meta, Input: input, InputText: inputText, Status: StatusRunning, nextEventID: 1, rng: meta.Seed}
 	r := &run{m: m, x: x, now: now, ctx: context.Background()}
-	r.res.Events = make([]history.Event, 0, 32)
+	// A run of pure states records two events per state, plus the
+	// execution's first and last.
+	r.res.Events = make([]history.Event, 0, min(2*len(m.root.states)+2, 32))
 	x.lastTime = now
 	id := r.emit(nil, "ExecutionStarted", func(e *history.Event) {
 		e.ExecutionStarted = &history.ExecutionStartedDetails{
@@ -260,11 +285,17 @@ func (r *run) emitFrom(f *Frame, typ string, advance bool, fill func(*history.Ev
 			r.x.root.last = id
 		}
 	}
-	// The event is filled in place: a local filled through a pointer
-	// would escape to the heap.
-	r.res.Events = append(r.res.Events, history.Event{ID: id, PreviousEventID: prev, Timestamp: r.now, Type: typ})
+	// The event is set up in place, field by field: an Event is large and
+	// mostly empty, and copying one in costs more than the fields.
+	// Elements past the length are zero (the slice only ever grows).
+	if len(r.res.Events) == cap(r.res.Events) {
+		r.res.Events = slices.Grow(r.res.Events, 1)
+	}
+	r.res.Events = r.res.Events[:len(r.res.Events)+1]
+	e := &r.res.Events[len(r.res.Events)-1]
+	e.ID, e.PreviousEventID, e.Timestamp, e.Type = id, prev, r.now, typ
 	if fill != nil {
-		fill(&r.res.Events[len(r.res.Events)-1])
+		fill(e)
 	}
 	return id
 }
@@ -334,7 +365,9 @@ func (r *run) enterState(f *Frame) {
 	n := f.node
 	f.enteredPrev = f.last
 	f.enteredID = r.emit(f, n.enteredType, func(e *history.Event) {
-		e.StateEntered = &history.StateEnteredDetails{Name: n.s.Name, Input: r.payload(f.input, f.inputText), InputDetails: notTruncated}
+		d := spare(&r.entered, r.detailsBlock())
+		d.Name, d.Input, d.InputDetails = n.s.Name, r.payload(f.input, f.inputText), notTruncated
+		e.StateEntered = d
 	})
 	r.x.inspect("input", f.input)
 	f.enteredTime = r.now
@@ -397,7 +430,9 @@ func (r *run) exitState(f *Frame, output any, next string, assigned *value.Objec
 	}
 	text := r.textOf(f, output)
 	r.emit(f, n.exitedType, func(e *history.Event) {
-		e.StateExited = &history.StateExitedDetails{Name: n.s.Name, Output: r.payload(output, text), OutputDetails: notTruncated}
+		d := spare(&r.exited, r.detailsBlock())
+		d.Name, d.Output, d.OutputDetails = n.s.Name, r.payload(output, text), notTruncated
+		e.StateExited = d
 		if assigned != nil && assigned.Len() > 0 {
 			e.StateExited.AssignedVariables = make(map[string]string, assigned.Len())
 			for k, v := range assigned.All() {
