@@ -192,8 +192,9 @@ func netDeletes(b *store.Batch, consumed []string) []string {
 }
 
 // afterCommit carries out a committed step's effects: timers go to the
-// timer queue, tasks to the task handler.
-func (r *Runner) afterCommit(arn string, res engine.Result, skip bool) {
+// timer queue, tasks to the task handler, activity tasks not handed to a
+// poller to the activity's queue (a poller is woken).
+func (r *Runner) afterCommit(arn string, res engine.Result, skip bool, handed []*handoff) {
 	for _, e := range res.Effects {
 		switch e.Kind {
 		case engine.EffectArmTimer:
@@ -206,7 +207,9 @@ func (r *Runner) afterCommit(arn string, res engine.Result, skip bool) {
 			r.timers.remove(arn, e.ID)
 		case engine.EffectScheduleTask:
 			if e.Task.Activity {
-				r.activities.notify(e.Task.Resource)
+				if !handedOut(e, handed) {
+					r.activities.notify(e.Task.Resource)
+				}
 				continue
 			}
 			r.dispatch(arn, e.ID, e.Task)

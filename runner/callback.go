@@ -28,13 +28,15 @@ type ActivityTask struct {
 
 // GetActivityTask long-polls an activity's queue: it returns the oldest
 // queued task, claimed for this worker alone, or nil when wait ends (AWS
-// waits up to 60 seconds) or ctx ends first.
+// waits up to 60 seconds) or ctx ends first. A poller that waits when a
+// commit schedules a task of its activity receives it from that commit
+// (see handOff), already claimed and started.
 func (r *Runner) GetActivityTask(ctx context.Context, activityARN, worker string, wait time.Duration) (*ActivityTask, error) {
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	for {
 		// Register before looking, so that no enqueue is missed.
-		w := r.activities.register(activityARN)
+		w := r.activities.register(activityARN, worker)
 		t, err := r.store.ClaimActivityTask(ctx, &store.ClaimActivityTaskParams{ActivityARN: activityARN, WorkerName: worker, Now: r.now()})
 		if err == nil {
 			r.activities.leave(activityARN, w)
@@ -45,14 +47,27 @@ func (r *Runner) GetActivityTask(ctx context.Context, activityARN, worker string
 			r.activities.leave(activityARN, w)
 			return nil, err
 		}
+		r.activities.wait(activityARN, w)
 		select {
-		case <-w:
+		case <-w.wake:
 			continue // a task was queued: try to claim it
+		case t := <-w.handed:
+			if t != nil {
+				return t, nil
+			}
+			continue // the commit that reserved this poller failed
 		case <-deadline.C:
 		case <-ctx.Done():
 		case <-r.ctx.Done():
 		}
-		r.activities.leave(activityARN, w)
+		if r.activities.leave(activityARN, w) {
+			// A commit reserved this poller just now: its task is claimed
+			// for this worker, so it is returned even though the poll has
+			// ended (as a task claimed from the store would be).
+			if t := <-w.handed; t != nil {
+				return t, nil
+			}
+		}
 		return nil, nil
 	}
 }
@@ -111,48 +126,84 @@ func (r *Runner) sendToken(ctx context.Context, token string, in engine.Input) e
 	}
 }
 
-// activityWaiters wakes waiting pollers when tasks are queued for an
-// activity: one poller per task, oldest first, so that a hundred idle
-// pollers do not all rush to claim one task.
+// activityWaiters keeps the pollers waiting for tasks, per activity,
+// oldest first. A commit that schedules a task may reserve one that waits
+// (reserve) and hand it the task once committed; a task queued otherwise
+// wakes one (notify), which then claims it from the store. So a hundred
+// idle pollers do not all rush to claim one task.
 type activityWaiters struct {
 	mu      sync.Mutex
-	waiting map[string][]chan struct{}
+	waiting map[string][]*activityWaiter
+	// waited, if set, is called when a poller starts waiting (tests use it
+	// to act once a poller waits, without sleeping).
+	waited func(arn string)
+}
+
+// activityWaiter is one poll of an activity.
+type activityWaiter struct {
+	worker string
+	wake   chan struct{}      // a task was queued: claim it
+	handed chan *ActivityTask // the task reserved for this poller; nil if its commit failed
+	// Guarded by activityWaiters.mu: looking until the poll found the
+	// queue empty (only then may a commit reserve it), then reserved once
+	// a commit did.
+	looking, reserved bool
 }
 
 func newActivityWaiters() *activityWaiters {
-	return &activityWaiters{waiting: map[string][]chan struct{}{}}
+	return &activityWaiters{waiting: map[string][]*activityWaiter{}}
 }
 
-// register adds a waiter for the activity.
-func (w *activityWaiters) register(arn string) chan struct{} {
-	c := make(chan struct{}, 1)
+// register adds a poller, still looking at the queue.
+func (w *activityWaiters) register(arn, worker string) *activityWaiter {
+	x := &activityWaiter{worker: worker, wake: make(chan struct{}, 1), handed: make(chan *ActivityTask, 1), looking: true}
 	w.mu.Lock()
-	w.waiting[arn] = append(w.waiting[arn], c)
+	w.waiting[arn] = append(w.waiting[arn], x)
 	w.mu.Unlock()
-	return c
+	return x
 }
 
-// leave removes a waiter that stops waiting. If it had been woken, the
-// wake-up is passed on to the next waiter, so that no queued task is left
-// without one.
-func (w *activityWaiters) leave(arn string, c chan struct{}) {
+// wait marks a poller as waiting: the queue was empty.
+func (w *activityWaiters) wait(arn string, x *activityWaiter) {
 	w.mu.Lock()
+	x.looking = false
+	w.mu.Unlock()
+	if w.waited != nil {
+		w.waited(arn)
+	}
+}
+
+// leave removes a poller that stops waiting. If it had been woken, the
+// wake-up is passed on to the next poller, so that no queued task is left
+// without one. It reports whether a commit has reserved the poller: its
+// task then comes on x.handed.
+func (w *activityWaiters) leave(arn string, x *activityWaiter) (reserved bool) {
+	w.mu.Lock()
+	w.remove(arn, x)
+	reserved = x.reserved
+	w.mu.Unlock()
+	select {
+	case <-x.wake:
+		w.notify(arn)
+	default:
+	}
+	return reserved
+}
+
+func (w *activityWaiters) remove(arn string, x *activityWaiter) {
 	list := w.waiting[arn]
-	for i, x := range list {
-		if x == c {
+	for i, y := range list {
+		if y == x {
 			w.waiting[arn] = append(list[:i], list[i+1:]...)
 			break
 		}
 	}
-	w.mu.Unlock()
-	select {
-	case <-c:
-		w.notify(arn)
-	default:
+	if len(w.waiting[arn]) == 0 {
+		delete(w.waiting, arn)
 	}
 }
 
-// notify wakes the oldest waiter of the activity, if any.
+// notify wakes the oldest poller of the activity, if any.
 func (w *activityWaiters) notify(arn string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -160,7 +211,23 @@ func (w *activityWaiters) notify(arn string) {
 	if len(list) == 0 {
 		return
 	}
-	c := list[0]
-	w.waiting[arn] = list[1:]
-	c <- struct{}{}
+	x := list[0]
+	w.remove(arn, x)
+	x.wake <- struct{}{}
+}
+
+// reserve takes the oldest poller of the activity that waits (its queue
+// was empty), or returns nil. The caller must send it a task or nil on
+// x.handed.
+func (w *activityWaiters) reserve(arn string) *activityWaiter {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, x := range w.waiting[arn] {
+		if !x.looking {
+			w.remove(arn, x)
+			x.reserved = true
+			return x
+		}
+	}
+	return nil
 }

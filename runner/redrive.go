@@ -73,7 +73,7 @@ func (r *Runner) redrive(ctx context.Context, arn string) (time.Time, error) {
 		r.ended(&b.Executions[0].Execution) // failed again at once (a Fail state)
 	}
 	r.committed(arn, string(x.Status))
-	r.afterCommit(arn, res, x.Meta.SkipTime)
+	r.afterCommit(arn, res, x.Meta.SkipTime, nil)
 	return now, nil
 }
 

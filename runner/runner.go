@@ -249,10 +249,13 @@ func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*s
 		Name: p.Name, Definition: p.Definition, RevisionID: p.RevisionID, RoleARN: p.RoleARN,
 		TraceHeader: p.TraceHeader, Input: []byte(p.Input), StartDate: start,
 	}
+	handed := r.handOff(m, x, &res)
 	b, err := r.batch(m, x, rec, 0, res, "")
 	if err != nil {
+		finishHandOffs(handed, false)
 		return nil, err
 	}
+	r.claimHandOffs(b, handed)
 	added := false
 	if linked {
 		// Index the link before the commit: the child may end (in another
@@ -261,7 +264,9 @@ func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*s
 			b.OutboxInserts = append(b.OutboxInserts, linkRow(rec.ARN, link))
 		}
 	}
-	if err := r.store.Commit(ctx, b); err != nil {
+	err = r.store.Commit(ctx, b)
+	finishHandOffs(handed, err == nil)
+	if err != nil {
 		if added {
 			r.links.remove(rec.ARN, link.Token)
 		}
@@ -282,7 +287,7 @@ func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*s
 		r.cache(m, x, &b.Executions[0].Execution, 1)
 	}
 	r.committed(rec.ARN, rec.Status)
-	r.afterCommit(rec.ARN, res, x.Meta.SkipTime)
+	r.afterCommit(rec.ARN, res, x.Meta.SkipTime, handed)
 	return rec, nil
 }
 
@@ -470,11 +475,14 @@ func (r *Runner) apply(l *live, inputs []pending, finish func(error), cached boo
 		finish(nil)
 		return nil
 	}
+	handed := r.handOff(m, x, &all)
 	b, err := r.batch(m, x, &l.rec, l.rec.Version, all, "")
 	if err == nil {
+		r.claimHandOffs(b, handed)
 		b.OutboxDeletes = netDeletes(b, consumed)
 		err = r.store.Commit(context.Background(), b)
 	}
+	finishHandOffs(handed, err == nil)
 	if err != nil {
 		return err // x has moved on from what is stored: it is not cached again
 	}
@@ -487,7 +495,7 @@ func (r *Runner) apply(l *live, inputs []pending, finish func(error), cached boo
 		r.cache(m, x, w, l.rec.Version+1)
 	}
 	r.committed(arn, string(x.Status))
-	r.afterCommit(arn, all, x.Meta.SkipTime)
+	r.afterCommit(arn, all, x.Meta.SkipTime, handed)
 	return nil
 }
 

@@ -1,0 +1,78 @@
+package runner
+
+import (
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// handoff is an activity task given, in the commit that schedules it, to
+// a poller that was waiting for one.
+type handoff struct {
+	poller *activityWaiter
+	task   *engine.TaskRequest
+	input  []byte // the task's input as stored; nil if the step dropped the task
+}
+
+// handOff reserves, for each activity task the step res schedules, a
+// poller waiting for that activity, and records the task as started by
+// that poller (ActivityStarted) in the same step. The commit then stores
+// the task already claimed (claimHandOffs) and, once committed, gives it to
+// the poller (finishHandOffs): one commit instead of three (the step, the
+// claim, the ActivityStarted), and the poller has the task as soon as the
+// step is durable.
+func (r *Runner) handOff(m *engine.Machine, x *engine.Execution, res *engine.Result) []*handoff {
+	var out []*handoff
+	for i, n := 0, len(res.Effects); i < n; i++ {
+		e := res.Effects[i]
+		if e.Kind != engine.EffectScheduleTask || !e.Task.Activity || x.Done() {
+			continue
+		}
+		poller := r.activities.reserve(e.Task.Resource)
+		if poller == nil {
+			continue
+		}
+		started, err := m.Step(x, engine.Input{Kind: engine.InputTaskStarted, Token: e.Task.Token, Worker: poller.worker, Now: r.now()})
+		if err != nil || started.Ignored {
+			poller.handed <- nil
+			continue
+		}
+		res.Events = append(res.Events, started.Events...)
+		res.Effects = append(res.Effects, started.Effects...)
+		out = append(out, &handoff{poller: poller, task: e.Task})
+	}
+	return out
+}
+
+// claimHandOffs marks the handed tasks of b as claimed by their pollers.
+func (r *Runner) claimHandOffs(b *store.Batch, handed []*handoff) {
+	for _, h := range handed {
+		if i := activityIndex(b.ActivityTasks, h.task.Token); i >= 0 {
+			t := &b.ActivityTasks[i]
+			t.Claimed, t.ClaimedAt, t.WorkerName = true, r.now(), h.poller.worker
+			h.input = t.Input
+		}
+	}
+}
+
+// finishHandOffs gives the pollers their tasks after the commit, or, if it
+// failed (committed is false), sends them back to polling.
+func finishHandOffs(handed []*handoff, committed bool) {
+	for _, h := range handed {
+		if !committed || h.input == nil {
+			h.poller.handed <- nil
+			continue
+		}
+		h.poller.handed <- &ActivityTask{Token: h.task.Token, Input: h.input}
+	}
+}
+
+// handedOut reports whether the effect schedules a task handed to a
+// poller (no poller needs waking for it).
+func handedOut(e engine.Effect, handed []*handoff) bool {
+	for _, h := range handed {
+		if e.Kind == engine.EffectScheduleTask && h.task.Token == e.Task.Token {
+			return true
+		}
+	}
+	return false
+}
