@@ -24,35 +24,63 @@ type Env interface {
 // Eval runs the call. Failures of the function itself are *failure.Error
 // named States.Runtime; errors from Env.Resolve pass through unchanged.
 func (c *Call) Eval(env Env) (any, error) {
+	if c.format != nil {
+		return c.evalFormat(env)
+	}
 	var buf [4]any
 	args := buf[:0]
 	for i := range c.args {
-		a := &c.args[i]
-		var v any
-		switch a.kind {
-		case argLiteral:
-			v = a.lit
-		case argPath:
-			r, err := env.Resolve(a.path)
-			if err != nil {
-				return nil, err
-			}
-			v = r
-		case argCall:
-			r, err := a.call.Eval(env)
-			if err != nil {
-				return nil, err
-			}
-			v = r
+		v, err := c.arg(i, env)
+		if err != nil {
+			return nil, err
 		}
 		args = append(args, v)
 	}
-	for i, v := range args {
-		if err := c.fn.checkType(i, v); err != nil {
-			return nil, c.errorf("%v", err)
-		}
+	if err := c.checkArgs(args); err != nil {
+		return nil, err
 	}
 	return c.fn.eval(c, args, env)
+}
+
+// evalFormat runs States.Format with a literal template, the commonest
+// call. Calling evalFormat directly rather than through the function table
+// lets the arguments stay off the heap.
+func (c *Call) evalFormat(env Env) (any, error) {
+	var buf [4]any
+	args := buf[:0]
+	for i := range c.args {
+		v, err := c.arg(i, env)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, v)
+	}
+	if err := c.checkArgs(args); err != nil {
+		return nil, err
+	}
+	return evalFormat(c, args, env)
+}
+
+// arg evaluates the call's i-th argument.
+func (c *Call) arg(i int, env Env) (any, error) {
+	switch a := &c.args[i]; a.kind {
+	case argPath:
+		return env.Resolve(a.path)
+	case argCall:
+		return a.call.Eval(env)
+	default:
+		return a.lit, nil
+	}
+}
+
+// checkArgs checks the types of the argument values.
+func (c *Call) checkArgs(args []any) error {
+	for i, v := range args {
+		if err := c.fn.checkType(i, v); err != nil {
+			return c.errorf("%v", err)
+		}
+	}
+	return nil
 }
 
 // errorf returns the States.Runtime error of a failed call.

@@ -78,7 +78,8 @@ func evalFormat(c *Call, args []any, _ Env) (any, error) {
 			return nil, c.errorf("the template has %d placeholder(s) but %d value(s) follow it", len(parts)-1, len(args)-1)
 		}
 	}
-	var b []byte
+	var buf [128]byte
+	b := buf[:0]
 	for i, part := range parts {
 		b = append(b, part...)
 		if i+1 < len(parts) {
