@@ -216,18 +216,18 @@ func (r *run) states(f *Frame, input, result, errorOutput any, extra func(*value
 
 // jscope returns the scope JSONata expressions of the current state read.
 func (r *run) jscope(f *Frame, states *value.Object) *jscope {
-	now := r.now
-	env := &jsonata.Env{
-		Lookup: func(name string) (any, bool) {
-			if name == "states" {
-				return states, true
-			}
-			return f.vars.Lookup(name)
-		},
-		Functions: r.awsFunctions(),
-		Now:       func() time.Time { return now },
+	s := &jscope{ctx: r.ctx, states: states, vars: f.vars}
+	s.env = jsonata.Env{Lookup: s.lookup, Functions: r.awsFunctions(), Now: r.clock()}
+	return s
+}
+
+// clock returns the function that tells JSONata's $now() the run's time,
+// made once per run.
+func (r *run) clock() func() time.Time {
+	if r.nowFunc == nil {
+		r.nowFunc = func() time.Time { return r.now }
 	}
-	return &jscope{ctx: r.ctx, states: states, vars: f.vars, env: env}
+	return r.nowFunc
 }
 
 // awsFunctions returns AWS's JSONata functions bound to the execution's

@@ -111,7 +111,15 @@ type jscope struct {
 	ctx    context.Context
 	states *value.Object // $states
 	vars   *Scope
-	env    *jsonata.Env
+	env    jsonata.Env
+}
+
+// lookup resolves a variable: $states, then the workflow variables.
+func (s *jscope) lookup(name string) (any, bool) {
+	if name == "states" {
+		return s.states, true
+	}
+	return s.vars.Lookup(name)
 }
 
 // eval evaluates the template. An expression that yields nothing
@@ -129,7 +137,7 @@ func (n *jnode) eval(s *jscope) (any, error) {
 	case jLiteral:
 		return n.lit, nil
 	case jExpr:
-		v, defined, err := n.expr.Eval(s.ctx, nil, s.env)
+		v, defined, err := n.expr.Eval(s.ctx, nil, &s.env)
 		if err != nil {
 			return nil, n.fail("threw an error during evaluation. " + err.Error())
 		}

@@ -119,6 +119,8 @@ type run struct {
 	res Result
 	ps  payload.Scope                // reused by pscope
 	fns map[string]*jsonata.Function // AWS's JSONata functions, built once per run
+	// nowFunc reports now to JSONata's $now(), built once per run.
+	nowFunc func() time.Time
 
 	// Spare details records of the StateEntered and StateExited events,
 	// allocated a few at a time.

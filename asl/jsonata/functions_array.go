@@ -296,19 +296,23 @@ func fnMerge(c call, args []any) (any, error) {
 		return Undefined{}, nil
 	}
 	items, _ := asArray(v)
-	n := 0
+	var result *value.Object
 	for _, it := range items {
-		if o, ok := it.(*value.Object); ok {
-			n += o.Len()
-		}
-	}
-	result := value.NewObject(n)
-	for _, it := range items {
-		if o, ok := it.(*value.Object); ok {
+		o, ok := it.(*value.Object)
+		switch {
+		case !ok:
+		case result == nil:
+			// A copy of the first object keeps its cached encoded length,
+			// which Set then keeps up to date.
+			result = o.Copy()
+		default:
 			for k, e := range o.All() {
 				result.Set(k, e)
 			}
 		}
+	}
+	if result == nil {
+		result = value.NewObject(0)
 	}
 	return result, nil
 }
