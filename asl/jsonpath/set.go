@@ -46,7 +46,7 @@ func setAt(segs []segment, cur any, exists bool, v any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return withMember(obj, ok, s.name, nv), nil
+		return withMember(obj, s.name, nv), nil
 	case segIndex:
 		arr, ok := cur.([]any)
 		if !ok {
@@ -69,19 +69,10 @@ func setAt(segs []segment, cur any, exists bool, v any) (any, error) {
 }
 
 // withMember returns a copy of obj (nil for none) with member key set to v.
-// exists says whether obj already has the key. A new member is appended to
-// a copy sized for it, so the copy's storage grows only once.
-func withMember(obj *value.Object, exists bool, key string, v any) *value.Object {
-	if exists {
-		out := obj.Copy()
-		out.Set(key, v)
-		return out
-	}
-	out := value.NewObject(obj.Len() + 1)
-	for i := 0; i < obj.Len(); i++ {
-		k, mv := obj.At(i)
-		out.Set(k, mv)
-	}
+// The copy has room for a new member and keeps obj's cached encoded length
+// up to date.
+func withMember(obj *value.Object, key string, v any) *value.Object {
+	out := obj.Copy()
 	out.Set(key, v)
 	return out
 }
