@@ -35,6 +35,11 @@ func Parse(b []byte) (any, error) { return ParseString(string(b)) }
 // unescaping share the memory of s rather than copying it.
 func ParseString(s string) (any, error) {
 	p := parser{s: s}
+	// First blocks sized for typical JSON text: an object per 64 bytes, a
+	// member or element per 16 or 32.
+	p.objects.next = min(len(s)/64, maxBlock)
+	p.memberBlocks.next = min(len(s)/16, maxBlock)
+	p.elemBlocks.next = min(len(s)/32, maxBlock)
 	defer p.release()
 	p.skipSpace()
 	v, err := p.value(0)
@@ -101,7 +106,7 @@ type parser struct {
 // spare capacity, so appending to it never writes into its neighbour.
 type block[T any] struct {
 	free []T
-	next int // size of the next allocation
+	next int // size of the next allocation (at least 1)
 }
 
 // maxBlock caps the size of one block allocation.
@@ -110,8 +115,8 @@ const maxBlock = 256
 // take returns n zero elements.
 func (b *block[T]) take(n int) []T {
 	if len(b.free) < n {
+		b.free = make([]T, max(n, b.next, 1))
 		b.next = min(max(2*b.next, 1), maxBlock)
-		b.free = make([]T, max(n, b.next))
 	}
 	s := b.free[:n:n]
 	b.free = b.free[n:]
@@ -310,6 +315,16 @@ func (p *parser) array(depth int) (any, error) {
 	}
 }
 
+// smallInts holds the numbers 0 to 255 as interface values, so that
+// parsing small integers (counts, quantities, flags) does not allocate.
+// It is never modified.
+var smallInts = func() (t [256]any) {
+	for i := range t {
+		t[i] = float64(i)
+	}
+	return t
+}()
+
 // maxExactDigits is the most decimal digits an integer can have and still
 // be exact as a float64 when accumulated in a uint64.
 const maxExactDigits = 15
@@ -350,6 +365,10 @@ func (p *parser) number() (any, error) {
 		}
 	}
 	if fracDigits == 0 && !exponent && digits <= maxExactDigits {
+		if !neg && n < uint64(len(smallInts)) {
+			p.n = digits
+			return smallInts[n], nil
+		}
 		f := float64(n)
 		if neg {
 			f = -f
