@@ -311,6 +311,18 @@ func TestExecutionTimeoutAndStop(t *testing.T) {
 	if _, err := h.m.Step(h.x, Input{Kind: InputTimerFired, ID: 1, Now: t0}); err == nil {
 		t.Fatal("Step on a finished execution: want error")
 	}
+
+	// InputFail ends it as FAILED from outside (a deleted state machine),
+	// cancelling what it waits for.
+	h = start(t, def, `{}`)
+	h.step(Input{Kind: InputFail, Error: "States.Runtime", Cause: "State machine sm has been deleted."})
+	h.wantStatus(StatusFailed, "")
+	if !strings.HasSuffix(h.types(), "WaitStateEntered ExecutionFailed") || h.x.Cause != "State machine sm has been deleted." {
+		t.Fatalf("events %s, cause %q", h.types(), h.x.Cause)
+	}
+	if len(h.timers) != 0 {
+		t.Fatal("the timers of a failed execution are still armed")
+	}
 }
 
 func TestWaitTimestampAndStaleInputs(t *testing.T) {

@@ -26,6 +26,7 @@ const (
 	InputStop                               // StopExecution: abort with Error and Cause
 	InputTaskSubmitted                      // a .waitForTaskToken call returned Output; the result comes later by token
 	InputTaskHeartbeat                      // SendTaskHeartbeat for the task with Token
+	InputFail                               // the execution fails with Error and Cause (its state machine was deleted)
 )
 
 // Input is one event fed to Step.
@@ -34,7 +35,7 @@ type Input struct {
 	ID     int64     // the timer or task id from the effect
 	Now    time.Time // the time the input happened
 	Output any       // InputTaskSucceeded
-	Error  string    // InputTaskFailed, InputStop
+	Error  string    // InputTaskFailed, InputStop, InputFail
 	Cause  string
 	// Worker names the activity worker (InputTaskStarted).
 	Worker string
@@ -209,6 +210,9 @@ func (m *Machine) Step(x *Execution, in Input) (Result, error) {
 	switch in.Kind {
 	case InputStop:
 		r.finishAborted(in.Error, in.Cause)
+		return r.res, nil
+	case InputFail:
+		r.finishFailed(in.Error, in.Cause)
 		return r.res, nil
 	case InputTimerFired:
 		if in.ID == executionTimeoutTimer {
@@ -637,6 +641,20 @@ func (r *run) finishAborted(errName, cause string) {
 			d.Cause = &cause
 		}
 		e.ExecutionAborted = d
+	})
+}
+
+// finishFailed ends the execution with ExecutionFailed from outside its
+// states (AWS fails the executions of a deleted state machine so).
+func (r *run) finishFailed(errName, cause string) {
+	x := r.x
+	r.disarmTimeout()
+	x.Status = StatusFailed
+	x.stopTime = r.now
+	x.Error, x.Cause, x.HasError, x.HasCause = errName, cause, errName != "", cause != ""
+	r.cancelAll(x.root)
+	r.emit(x.root, "ExecutionFailed", func(e *history.Event) {
+		e.ExecutionFailed = errorDetails(errName, cause)
 	})
 }
 
