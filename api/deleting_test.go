@@ -206,3 +206,75 @@ func TestCreateStateMachineAfterDeletion(t *testing.T) {
 		t.Fatalf("DescribeStateMachine = %+v, %v", d, err)
 	}
 }
+
+// TestDeletedMachineFailsExecutionsAtNextTransition: an execution of a
+// DELETING machine goes on while it makes no transition (its activity task
+// is still handed out) and fails at the next one, as AWS's do; then the
+// deletion finishes.
+func TestDeletedMachineFailsExecutionsAtNextTransition(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, envOptions{store: st})
+	c, ctx := e.client, context.Background()
+	act, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("work")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := `{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"` + *act.ActivityArn + `","Next":"After"},
+		"After":{"Type":"Pass","End":true}}}`
+	sm := e.createSM(t, "doomed", def)
+	run, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: sm.StateMachineArn}); err != nil {
+		t.Fatal(err)
+	}
+	task, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn, WorkerName: aws.String("w")})
+	if err != nil || aws.ToString(task.TaskToken) == "" {
+		t.Fatalf("GetActivityTask while deleting = %+v, %v", task, err)
+	}
+	if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.waiter.wait(t, *run.ExecutionArn); st != "FAILED" {
+		t.Fatalf("execution %s, want FAILED", st)
+	}
+	d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
+	if err != nil || aws.ToString(d.Error) != "States.Runtime" || aws.ToString(d.Cause) != "State machine doomed has been deleted." {
+		t.Fatalf("DescribeExecution = %+v, %v", d, err)
+	}
+	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: run.ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, ev := range h.Events {
+		types = append(types, string(ev.Type))
+	}
+	want := []string{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ExecutionFailed"}
+	if !slices.Equal(types, want) {
+		t.Fatalf("history %v, want %v", types, want)
+	}
+	if listed(t, c, *sm.StateMachineArn) {
+		t.Fatal("the machine is still listed after its last execution failed")
+	}
+	// The name is free again, and the new machine's executions run.
+	again := e.createSM(t, "doomed", def)
+	run, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: again.StateMachineArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err = c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.waiter.wait(t, *run.ExecutionArn); st != "SUCCEEDED" {
+		t.Fatalf("execution of the new machine: %s", st)
+	}
+}

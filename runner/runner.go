@@ -92,6 +92,7 @@ type Runner struct {
 
 	machines sync.Map // definition text → *engine.Machine
 	live     *liveCache
+	deleting sync.Map // ARNs of state machines being deleted → true
 
 	mu      sync.Mutex
 	mailbox map[string]*mailbox // executions with inputs to process
@@ -165,6 +166,9 @@ func (r *Runner) Start(ctx context.Context) error {
 	r.wg.Add(2)
 	go func() { defer r.wg.Done(); r.timers.run(r.ctx) }()
 	go func() { defer r.wg.Done(); r.pollTimers(r.ctx) }()
+	if err := r.loadDeleting(ctx); err != nil {
+		return err
+	}
 	return r.reofferTasks(ctx)
 }
 
@@ -440,6 +444,9 @@ func (r *Runner) load(ctx context.Context, arn string) (*live, error) {
 // returns errNoCommit, without reporting, when there is nothing to commit.
 func (r *Runner) apply(l *live, inputs []pending, finish func(error), cached bool) error {
 	m, x, arn := l.m, l.x, l.rec.ARN
+	if failed := r.deletedInputs(&l.rec, inputs); failed != nil {
+		inputs = failed
+	}
 	var all engine.Result
 	var consumed []string
 	clean := true

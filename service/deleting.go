@@ -36,11 +36,14 @@ import (
 //     DescribeStateMachineAlias, version and alias deletion, tags) answer as
 //     for an active machine.
 //
-// Where AWS differs: it terminates running executions "on the next state
-// transition" (they fail with States.Runtime); Stepwise lets them run to
-// their end, as AWS does for executions that make no transition (a Wait, a
-// task waiting for its token). Redriving an execution of a DELETING machine
-// is not refused; the machine then waits for it too.
+// Running executions fail "on the next state transition", as AWS's do
+// (ExecutionFailed, States.Runtime, "State machine NAME has been deleted."):
+// the runtime is told (Runtime.StateMachineDeleting) and fails an execution
+// of the machine at its next input instead of applying it (a stop still
+// aborts it). An execution that makes no transition (a Wait, a task waiting
+// for its token) keeps the machine DELETING, as on AWS. Redriving an
+// execution of a DELETING machine is not refused; it then fails at its next
+// transition.
 
 // stateMachineDeleting is the error of operations refused while a state
 // machine is DELETING (AWS's text: "State Machine is being deleted").
@@ -99,5 +102,8 @@ func (s *Service) finishDeletion(ctx context.Context, smARN string) (bool, error
 		return false, internal("delete state machine", err)
 	}
 	s.skipTime.Delete(smARN)
+	if s.runtime != nil {
+		s.runtime.StateMachineDeleting(smARN, false) // the name may be used again
+	}
 	return true, nil
 }

@@ -32,6 +32,11 @@ type Runtime interface {
 	// describe Express executions; the service uses this only to answer
 	// StopExecution and to tell "unsupported" from "unknown".)
 	DescribeExpress(ctx context.Context, executionARN string) (*store.Execution, error)
+	// StateMachineDeleting tells the runtime whether a Standard state
+	// machine is being deleted. While it is, each running execution of the
+	// machine fails at its next transition with States.Runtime, as AWS's
+	// do.
+	StateMachineDeleting(stateMachineARN string, deleting bool)
 }
 
 // SkipTimeTag is the state machine tag that makes its executions skip time

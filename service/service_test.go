@@ -49,6 +49,8 @@ func (f *fakeRuntime) DescribeExpress(ctx context.Context, arn string) (*store.E
 	return nil, store.ErrNotFound
 }
 
+func (f *fakeRuntime) StateMachineDeleting(string, bool) {}
+
 const passDef = `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`
 
 func newTestService(t *testing.T) (*Service, *fakeRuntime, store.Store) {

@@ -380,6 +380,9 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachine
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, internal("delete state machine", err)
 		}
+		if s.runtime != nil && sm.Type != store.TypeExpress {
+			s.runtime.StateMachineDeleting(sm.ARN, true)
+		}
 	}
 	if _, err := s.finishDeletion(ctx, in.StateMachineArn); err != nil {
 		return nil, err
