@@ -341,3 +341,36 @@ func TestConcurrentIdempotentStart(t *testing.T) {
 		t.Errorf("executions = %+v, %v", l, err)
 	}
 }
+
+// TestStartAfterUpdateUsesNewDefinition: StartExecution keeps state
+// machine records in a cache; an update (or a deletion and a new machine
+// under the same name) must reach the next start.
+func TestStartAfterUpdateUsesNewDefinition(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := context.Background()
+	c := e.client
+	sm := e.createSM(t, "changing", passDef)
+	start := func(want string) {
+		t.Helper()
+		run, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.waiter.wait(t, *run.ExecutionArn); got != want {
+			t.Fatalf("execution %s, want %s", got, want)
+		}
+	}
+	start("SUCCEEDED")
+	if _, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: sm.StateMachineArn, Definition: aws.String(failDef)}); err != nil {
+		t.Fatal(err)
+	}
+	start("FAILED")
+	if _, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: sm.StateMachineArn}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn}); err == nil {
+		t.Fatal("StartExecution of a deleted state machine succeeded")
+	}
+	sm = e.createSM(t, "changing", passDef)
+	start("SUCCEEDED")
+}

@@ -98,6 +98,7 @@ func (s *Service) finishDeletion(ctx context.Context, smARN string) (bool, error
 			return false, nil
 		}
 	}
+	defer s.machines.forget(smARN)
 	if err := s.store.DeleteStateMachine(ctx, smARN); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return false, internal("delete state machine", err)
 	}

@@ -221,7 +221,7 @@ func (s *Service) startParams(ctx context.Context, target, name string, input *s
 	}
 	p := &StartParams{Name: name, Input: text, TraceHeader: trace, StartDate: s.clock(), TestCase: testCase}
 	smARN := a.StateMachineARN()
-	sm, err := s.getMachine(ctx, smARN)
+	sm, err := s.machine(ctx, smARN)
 	if err != nil {
 		return nil, notFoundAs(err, stateMachineDoesNotExist(target), "start execution")
 	}

@@ -65,6 +65,9 @@ type Service struct {
 	// time; tag changes and deletion forget the entry.
 	skipTime sync.Map
 
+	// machines caches state machine records for StartExecution.
+	machines machineCache
+
 	// mu serialises the read-check-write steps that the store does not make
 	// atomic on its own (alias routing checks against version deletion,
 	// idempotent creation).

@@ -177,6 +177,7 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 		Publish:            in.Publish,
 		VersionDescription: in.VersionDescription,
 	}
+	defer s.machines.forget(smARN)
 	res, err := s.store.CreateStateMachine(ctx, p)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		// The name may belong to a DELETING machine whose executions have
@@ -341,6 +342,7 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	if changed {
 		p.RevisionID = s.newID()
 	}
+	defer s.machines.forget(p.ARN)
 	res, err := s.store.UpdateStateMachine(ctx, p)
 	if err != nil {
 		return nil, notFoundAs(err, stateMachineDoesNotExist(in.StateMachineArn), "update state machine")
@@ -377,6 +379,7 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachine
 	if sm.Status != store.StatusDeleting {
 		deleting := store.StatusDeleting
 		_, err := s.store.UpdateStateMachine(ctx, &store.UpdateStateMachineParams{ARN: sm.ARN, Status: &deleting, UpdateDate: sm.UpdateDate})
+		s.machines.forget(sm.ARN)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, internal("delete state machine", err)
 		}
