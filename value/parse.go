@@ -325,6 +325,10 @@ var smallInts = func() (t [256]any) {
 	return t
 }()
 
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
 // maxExactDigits is the most decimal digits an integer can have and still
 // be exact as a float64 when accumulated in a uint64.
 const maxExactDigits = 15
@@ -350,7 +354,12 @@ func (p *parser) number() (any, error) {
 	fracStart, fracDigits := p.i+1, 0
 	if p.i < len(p.s) && p.s[p.i] == '.' {
 		p.i++
-		if fracDigits = p.digits(); fracDigits == 0 {
+		for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+			n = n*10 + uint64(p.s[p.i]-'0') // meaningful only while digits+fracDigits <= 19
+			p.i++
+			fracDigits++
+		}
+		if fracDigits == 0 {
 			return nil, p.errorf("invalid number: no digits after '.'")
 		}
 	}
@@ -376,6 +385,20 @@ func (p *parser) number() (any, error) {
 		p.n = p.i - start
 		if n == 0 {
 			p.n = 1 // "-0" is written "0"
+		}
+		return f, nil
+	}
+	if !exponent && digits+fracDigits <= maxExactDigits {
+		// The digits as an integer and the power of ten are both exact,
+		// so one correctly rounded division gives what strconv would.
+		f := float64(n) / pow10[fracDigits]
+		if neg {
+			f = -f
+		}
+		if canonicalFraction(p.s[intStart:fracStart-1], p.s[fracStart:p.i]) {
+			p.n = p.i - start
+		} else {
+			p.n = EncodedLen(f)
 		}
 		return f, nil
 	}
