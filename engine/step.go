@@ -528,7 +528,7 @@ func (r *run) failExecution(err *failure.Error) {
 const payloadLimit = 256 * 1024
 
 func (r *run) checkSize(n *node, v any) *failure.Error {
-	if value.EncodedLen(v) > payloadLimit {
+	if value.EncodedLenExceeds(v, payloadLimit) {
 		return failure.Errorf(failure.DataLimitExceeded,
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", n.s.Name)
 	}

@@ -196,6 +196,99 @@ func EncodedLen(v any) int {
 	}
 }
 
+// cheapLenMax is the longest string whose encoded length cheapLen works out.
+const cheapLenMax = 64
+
+// cheapLen returns EncodedLen(v) if it takes little work to know: for
+// scalars, short strings, empty arrays and objects whose length is cached.
+func cheapLen(v any) (int, bool) {
+	switch x := v.(type) {
+	case string:
+		if len(x) > cheapLenMax {
+			return 0, false
+		}
+		return stringLen(x), true
+	case []any:
+		if len(x) > 0 {
+			return 0, false
+		}
+		return 2, true
+	case *Object:
+		if x != nil && x.encLen == 0 {
+			return 0, false
+		}
+	}
+	return EncodedLen(v), true
+}
+
+// EncodedLenExceeds reports whether EncodedLen(v) > limit. It reads the
+// lengths objects cache and bounds the length of each string by its size
+// (a byte takes one to six bytes in JSON), and works out exact lengths only
+// when the bounds cannot decide, so checking a large document against a
+// limit far above it touches its containers but not its text.
+func EncodedLenExceeds(v any, limit int) bool {
+	lo, hi := lenBounds(v)
+	switch {
+	case hi <= limit:
+		return false
+	case lo > limit:
+		return true
+	}
+	return EncodedLen(v) > limit
+}
+
+// lenBounds returns a lower and an upper bound of EncodedLen(v). An
+// object whose bounds meet caches its length.
+func lenBounds(v any) (lo, hi int) {
+	switch x := v.(type) {
+	case string:
+		// An invalid UTF-8 byte becomes three bytes, a control character six.
+		return len(x) + 2, 6*len(x) + 2
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			n := intLen(int64(x))
+			return n, n
+		}
+		return 1, 25 // the longest shortest form is 24 bytes ("-2.2250738585072014e-308")
+	case []any:
+		lo, hi = 2, 2
+		for i, e := range x {
+			if i > 0 {
+				lo++
+				hi++
+			}
+			l, h := lenBounds(e)
+			lo += l
+			hi += h
+		}
+		return lo, hi
+	case *Object:
+		if x == nil {
+			return 2, 2
+		}
+		if x.encLen > 0 {
+			return x.encLen, x.encLen
+		}
+		lo, hi = 2, 2
+		for i, m := range x.members {
+			if i > 0 {
+				lo++
+				hi++
+			}
+			l, h := lenBounds(m.val)
+			lo += len(m.key) + 3 + l // quotes and colon
+			hi += 6*len(m.key) + 3 + h
+		}
+		if lo == hi {
+			x.encLen = lo
+		}
+		return lo, hi
+	default:
+		n := EncodedLen(v)
+		return n, n
+	}
+}
+
 // intLen returns the length of the decimal form of i.
 func intLen(i int64) int {
 	n := 1

@@ -11,9 +11,10 @@ type Object struct {
 	members []member
 	index   map[string]int // key -> position; only when len(members) >= indexThreshold
 	// encLen caches EncodedLen (0: unknown). Once known, Set keeps it up
-	// to date (a copy of a measured document stays measured); Delete
-	// resets it. The cache relies on the rule that shared values are not
-	// mutated.
+	// to date when the lengths of the values involved are cheap to know
+	// (a copy of a measured document given a measured or small member
+	// stays measured), and resets it otherwise; Delete resets it. The
+	// cache relies on the rule that shared values are not mutated.
 	encLen int
 }
 
@@ -106,16 +107,26 @@ func (o *Object) Has(key string) bool {
 func (o *Object) Set(key string, v any) {
 	if i := o.find(key); i >= 0 {
 		if o.encLen > 0 {
-			o.encLen += EncodedLen(v) - EncodedLen(o.members[i].val)
+			n, ok := cheapLen(v)
+			old, ok2 := cheapLen(o.members[i].val)
+			if ok && ok2 {
+				o.encLen += n - old
+			} else {
+				o.encLen = 0
+			}
 		}
 		o.members[i].val = v
 		return
 	}
 	if o.encLen > 0 {
-		if len(o.members) > 0 {
-			o.encLen++ // comma
+		if n, ok := cheapLen(v); ok {
+			if len(o.members) > 0 {
+				o.encLen++ // comma
+			}
+			o.encLen += stringLen(key) + 1 + n
+		} else {
+			o.encLen = 0
 		}
-		o.encLen += stringLen(key) + 1 + EncodedLen(v)
 	}
 	o.members = append(o.members, member{key, v})
 	if o.index != nil {

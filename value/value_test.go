@@ -105,7 +105,20 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip changed %s", out)
 		}
 		checkLengths(t, v)
+		checkExceeds(t, v)
 	})
+}
+
+// checkExceeds checks EncodedLenExceeds against EncodedLen around the
+// value's length.
+func checkExceeds(t *testing.T, v any) {
+	t.Helper()
+	n := len(Marshal(v))
+	for _, limit := range []int{0, n / 6, n/2 - 1, n - 1, n, n + 1, 2 * n, 6 * n} {
+		if got := EncodedLenExceeds(v, limit); got != (n > limit) {
+			t.Fatalf("EncodedLenExceeds(%s, %d) = %v", Marshal(v), limit, got)
+		}
+	}
 }
 
 // checkLengths checks that EncodedLen and the lengths objects cache agree
@@ -140,6 +153,7 @@ func TestParsedLengths(t *testing.T) {
 			t.Fatalf("%s: %v", s, err)
 		}
 		checkLengths(t, v)
+		checkExceeds(t, Clone(v))
 	}
 	// Numbers with a fraction: parsed lengths come from the text when it
 	// is the shortest form.
@@ -173,6 +187,11 @@ func TestSetKeepsLength(t *testing.T) {
 	c.Set("c", 2.5)
 	checkLengths(t, c)
 	checkLengths(t, o)
+	c.Set("long", strings.Repeat("é\n", 100))
+	checkLengths(t, c)
+	c.Set("a", []any{1.0})
+	checkLengths(t, c)
+	checkExceeds(t, c)
 	e := NewObject(0)
 	EncodedLen(e)
 	e.Set("x", 1.0)
