@@ -3,7 +3,7 @@ package value
 import (
 	"fmt"
 	"strconv"
-	"sync"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -34,13 +34,19 @@ func Parse(b []byte) (any, error) { return ParseString(string(b)) }
 // ParseString is Parse for a string. Strings in the result that needed no
 // unescaping share the memory of s rather than copying it.
 func ParseString(s string) (any, error) {
-	p := parser{s: s}
-	// First blocks sized for typical JSON text: an object per 64 bytes, a
-	// member or element per 16 or 32.
-	p.objects.next = min(len(s)/64, maxBlock)
-	p.memberBlocks.next = min(len(s)/16, maxBlock)
-	p.elemBlocks.next = min(len(s)/32, maxBlock)
-	defer p.release()
+	c := countContainers(s, make([]int32, 0, 32))
+	p := parser{s: s, counts: c.counts}
+	// All the objects of the document, all their members and all the
+	// elements of its arrays, in three allocations.
+	if c.objects > 0 {
+		p.objects = make([]Object, c.objects)
+	}
+	if c.members > 0 {
+		p.members = make([]member, c.members)
+	}
+	if c.elems > 0 {
+		p.elems = make([]any, c.elems)
+	}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -53,37 +59,9 @@ func ParseString(s string) (any, error) {
 	return v, nil
 }
 
-// stacks recycles the parsers' gathering stacks. A stack is cleared before
-// it is returned, so it carries nothing from one parse to the next.
-var stacks = sync.Pool{New: func() any { return new([]member) }}
-
-// maxPooledStack is the largest stack kept for reuse.
-const maxPooledStack = 1024
-
-// push pushes m on the stack.
-func (p *parser) push(m member) {
-	if p.stack == nil {
-		p.pooled = stacks.Get().(*[]member)
-		p.stack = (*p.pooled)[:0]
-	}
-	p.stack = append(p.stack, m)
-}
-
-// release returns the stack to the pool.
-func (p *parser) release() {
-	if p.pooled == nil || cap(p.stack) > maxPooledStack {
-		return
-	}
-	clear(p.stack) // after an error, values may be left on it
-	*p.pooled = p.stack[:0]
-	stacks.Put(p.pooled)
-}
-
-// parser is the state of one Parse. Objects and arrays gather their members
-// and elements on a stack shared by all nesting levels, then copy them once
-// into storage of exactly the right size, carved from blocks that grow with
-// the document (a few allocations per document instead of a few per
-// container).
+// parser is the state of one Parse. A first pass (countContainers) counts
+// the members and elements of every container, so that the parse proper
+// stores each of them once, in place, in storage of exactly the right size.
 type parser struct {
 	s string
 	i int
@@ -91,36 +69,142 @@ type parser struct {
 	// objects are born measured, at little cost while the text is at hand.
 	n int
 
-	// stack holds the members of the objects and the elements (as values
-	// of members without keys) of the arrays being parsed, innermost last.
-	// It comes from the stacks pool, through pooled.
-	stack  []member
-	pooled *[]member
+	counts []int32 // members or elements of each container, in the order they open
+	next   int     // index in counts of the next container to open
 
-	objects      block[Object]
-	memberBlocks block[member]
-	elemBlocks   block[any]
+	// Storage not yet handed out.
+	objects []Object
+	members []member
+	elems   []any
 }
 
-// block hands out slices of larger allocations. A slice handed out has no
-// spare capacity, so appending to it never writes into its neighbour.
-type block[T any] struct {
-	free []T
-	next int // size of the next allocation (at least 1)
+// containerCounts is what the first pass learns.
+type containerCounts struct {
+	counts                  []int32 // per container, in the order they open
+	objects, members, elems int     // totals
 }
 
-// maxBlock caps the size of one block allocation.
-const maxBlock = 256
-
-// take returns n zero elements.
-func (b *block[T]) take(n int) []T {
-	if len(b.free) < n {
-		b.free = make([]T, max(n, b.next, 1))
-		b.next = min(max(2*b.next, 1), maxBlock)
+// countContainers counts the members of each object and the elements of
+// each array of the JSON text s, appending the counts to counts in the order
+// the containers open. It checks nothing: on malformed text the counts may
+// be wrong, and the parse, which treats them as hints, reports the error.
+func countContainers(s string, counts []int32) containerCounts {
+	c := containerCounts{counts: counts}
+	type open struct {
+		at       int32 // index in counts
+		nonEmpty bool  // a value was seen in it
 	}
-	s := b.free[:n:n]
-	b.free = b.free[n:]
+	var buf [16]open
+	stack := buf[:0]
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; ch {
+		case ' ', '\t', '\n', '\r', ':':
+		case ',':
+			if len(stack) > 0 {
+				c.counts[stack[len(stack)-1].at]++
+			}
+		case '{', '[':
+			if len(stack) > 0 {
+				stack[len(stack)-1].nonEmpty = true
+			}
+			if ch == '{' {
+				c.objects++
+			}
+			c.counts = append(c.counts, 0)
+			stack = append(stack, open{at: int32(len(c.counts) - 1)})
+		case '}', ']':
+			if len(stack) == 0 {
+				break
+			}
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			n := &c.counts[top.at]
+			if top.nonEmpty {
+				*n++ // one more than the commas
+			} else {
+				*n = 0
+			}
+			if ch == '}' {
+				c.members += int(*n)
+			} else {
+				c.elems += int(*n)
+			}
+		case '"':
+			if len(stack) > 0 {
+				stack[len(stack)-1].nonEmpty = true
+			}
+			// Skip to the closing quote: byte by byte through the first
+			// bytes (most strings are short), then from quote to quote,
+			// looking for one not escaped by an odd number of backslashes.
+			j := i + 1
+			for end := min(j+16, len(s)); j < end && s[j] != '"'; j++ {
+				if s[j] == '\\' {
+					j++
+				}
+			}
+			if j >= len(s) {
+				return c
+			}
+			if s[j] == '"' {
+				i = j
+				continue
+			}
+			for {
+				k := strings.IndexByte(s[j:], '"')
+				if k < 0 {
+					return c
+				}
+				j += k
+				b := 0
+				for j-1-b > i && s[j-1-b] == '\\' {
+					b++
+				}
+				if b%2 == 0 {
+					break
+				}
+				j++
+			}
+			i = j
+		default:
+			if len(stack) > 0 {
+				stack[len(stack)-1].nonEmpty = true
+			}
+		}
+	}
+	return c
+}
+
+// open returns the count of the container opening now.
+func (p *parser) open() int {
+	if p.next >= len(p.counts) {
+		return 0
+	}
+	n := p.counts[p.next]
+	p.next++
+	return int(n)
+}
+
+// take returns room for n members, or n elements, from the document's
+// storage: a slice with no spare capacity, so that appending to it never
+// writes into its neighbour's. Past the end of the storage (the counts were
+// only hints) it allocates.
+func take[T any](free *[]T, n int) []T {
+	if len(*free) < n {
+		return make([]T, 0, n)
+	}
+	s := (*free)[:0:n]
+	*free = (*free)[n:]
 	return s
+}
+
+// newObject returns a zero Object from the document's storage.
+func (p *parser) newObject() *Object {
+	if len(p.objects) == 0 {
+		return new(Object)
+	}
+	o := &p.objects[0]
+	p.objects = p.objects[1:]
+	return o
 }
 
 func (p *parser) errorf(format string, args ...any) error {
@@ -176,15 +260,15 @@ func (p *parser) object(depth int) (any, error) {
 		return nil, p.errorf("nesting deeper than %d", MaxDepth)
 	}
 	p.i++ // {
-	mark := len(p.stack)
-	// index maps keys to their position after mark, once the object is
-	// large enough for Object to keep an index.
+	ms := take(&p.members, p.open())
+	// index maps keys to their position, once the object is large enough
+	// for Object to keep an index.
 	var index map[string]int
 	size, dup := 2, false // the encoded length; whether a key repeated
 	p.skipSpace()
 	if p.i < len(p.s) && p.s[p.i] == '}' {
 		p.i++
-		o := &p.objects.take(1)[0]
+		o := p.newObject()
 		o.encLen, p.n = 2, 2
 		return o, nil
 	}
@@ -209,9 +293,9 @@ func (p *parser) object(depth int) (any, error) {
 			return nil, err
 		}
 		size += p.n
-		n := len(p.stack)
-		index = p.setMember(mark, index, k, v)
-		dup = dup || len(p.stack) == n
+		n := len(ms)
+		ms, index = setMember(ms, index, k, v)
+		dup = dup || len(ms) == n
 		p.skipSpace()
 		if p.i >= len(p.s) {
 			return nil, p.errorf("unexpected end of input in object")
@@ -222,12 +306,8 @@ func (p *parser) object(depth int) (any, error) {
 			size++
 		case '}':
 			p.i++
-			o := &p.objects.take(1)[0]
-			o.members = p.memberBlocks.take(len(p.stack) - mark)
-			copy(o.members, p.stack[mark:])
-			o.index = index
-			clear(p.stack[mark:])
-			p.stack = p.stack[:mark]
+			o := p.newObject()
+			o.members, o.index = ms, index
 			if dup {
 				size = EncodedLen(o) // a replaced value was counted
 			}
@@ -239,35 +319,32 @@ func (p *parser) object(depth int) (any, error) {
 	}
 }
 
-// setMember adds a member to the object whose members start at mark, or
-// replaces the value of a duplicate key, as Object.Set does. It returns the
-// object's key index, created when the object reaches indexThreshold
-// members.
-func (p *parser) setMember(mark int, index map[string]int, k string, v any) map[string]int {
-	ms := p.stack[mark:]
+// setMember adds a member to ms, or replaces the value of a duplicate key,
+// as Object.Set does. It returns the object's key index, created when the
+// object reaches indexThreshold members.
+func setMember(ms []member, index map[string]int, k string, v any) ([]member, map[string]int) {
 	if index != nil {
 		if j, ok := index[k]; ok {
 			ms[j].val = v
-			return index
+			return ms, index
 		}
 		index[k] = len(ms)
-		p.push(member{k, v})
-		return index
+		return append(ms, member{k, v}), index
 	}
 	for j := range ms {
 		if ms[j].key == k {
 			ms[j].val = v
-			return nil
+			return ms, nil
 		}
 	}
-	p.push(member{k, v})
-	if n := len(p.stack) - mark; n >= indexThreshold {
-		index = make(map[string]int, n)
-		for j, m := range p.stack[mark:] {
+	ms = append(ms, member{k, v})
+	if len(ms) >= indexThreshold {
+		index = make(map[string]int, len(ms))
+		for j, m := range ms {
 			index[m.key] = j
 		}
 	}
-	return index
+	return ms, index
 }
 
 func (p *parser) array(depth int) (any, error) {
@@ -275,13 +352,13 @@ func (p *parser) array(depth int) (any, error) {
 		return nil, p.errorf("nesting deeper than %d", MaxDepth)
 	}
 	p.i++ // [
+	es := take(&p.elems, p.open())
 	p.skipSpace()
 	if p.i < len(p.s) && p.s[p.i] == ']' {
 		p.i++
 		p.n = 2
 		return []any{}, nil
 	}
-	mark := len(p.stack)
 	size := 2
 	for {
 		p.skipSpace()
@@ -289,7 +366,7 @@ func (p *parser) array(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.push(member{val: v})
+		es = append(es, v)
 		size += p.n
 		p.skipSpace()
 		if p.i >= len(p.s) {
@@ -301,14 +378,8 @@ func (p *parser) array(depth int) (any, error) {
 			size++
 		case ']':
 			p.i++
-			arr := p.elemBlocks.take(len(p.stack) - mark)
-			for j, m := range p.stack[mark:] {
-				arr[j] = m.val
-			}
-			clear(p.stack[mark:])
-			p.stack = p.stack[:mark]
 			p.n = size
-			return arr, nil
+			return es, nil
 		default:
 			return nil, p.errorf("expected ',' or ']' in array")
 		}

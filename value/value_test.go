@@ -1,6 +1,7 @@
 package value
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -175,6 +176,44 @@ func TestParsedLengths(t *testing.T) {
 			s = "-" + s
 		}
 		checkLengths(t, MustParse("["+s+"]"))
+	}
+}
+
+func TestCountContainers(t *testing.T) {
+	for _, s := range []string{
+		`{"a":[1,{"b":"x,y]}"},[]],"c":{}}`, `[[],[[]],{"k":"\\\""},"\\"]`,
+		`{"0123456789abcd\"":"0123456789abcdef\\","x":"0123456789abcdef0123\"45,6789\\\\"}`,
+		`{"a":1,"a":2}`, `"\\`, `["abc\`, `[1,2`, `]]}}`,
+	} {
+		c := countContainers(s, nil)
+		v, err := ParseString(s)
+		if err != nil {
+			continue // malformed: the counts are only hints
+		}
+		var want []int32
+		objects, members, elems := 0, 0, 0
+		var walk func(v any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case []any:
+				want = append(want, int32(len(x)))
+				elems += len(x)
+				for _, e := range x {
+					walk(e)
+				}
+			case *Object:
+				objects++
+				want = append(want, int32(cap(x.members)))
+				members += cap(x.members)
+				for _, m := range x.members {
+					walk(m.val)
+				}
+			}
+		}
+		walk(v)
+		if fmt.Sprint(c.counts) != fmt.Sprint(want) || c.objects != objects || c.members != members || c.elems != elems {
+			t.Errorf("%s: counts %v %d %d %d, want %v %d %d %d", s, c.counts, c.objects, c.members, c.elems, want, objects, members, elems)
+		}
 	}
 }
 
