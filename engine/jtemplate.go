@@ -184,6 +184,9 @@ func isJSONValue(v any) bool {
 	case nil, bool, float64, string:
 		return true
 	case *value.Object:
+		if x.Plain() {
+			return true
+		}
 		for _, e := range x.All() {
 			if !isJSONValue(e) {
 				return false

@@ -150,49 +150,62 @@ func AppendString(b []byte, s string) []byte {
 
 // EncodedLen returns len(Marshal(v)) without building the text.
 func EncodedLen(v any) int {
+	n, _ := encodedLen(v)
+	return n
+}
+
+// encodedLen returns EncodedLen(v) and whether v holds only values of the
+// model. Objects cache their length only when they do (see Object.Plain).
+func encodedLen(v any) (n int, plain bool) {
 	switch x := v.(type) {
 	case nil:
-		return 4
+		return 4, true
 	case bool:
 		if x {
-			return 4
+			return 4, true
 		}
-		return 5
+		return 5, true
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
-			return intLen(int64(x))
+			return intLen(int64(x)), true
 		}
 		var buf [32]byte
-		return len(AppendNumber(buf[:0], x))
+		return len(AppendNumber(buf[:0], x)), true
 	case string:
-		return stringLen(x)
+		return stringLen(x), true
 	case []any:
-		n := 2
+		n, plain = 2, true
 		for i, e := range x {
 			if i > 0 {
 				n++
 			}
-			n += EncodedLen(e)
+			en, ep := encodedLen(e)
+			n += en
+			plain = plain && ep
 		}
-		return n
+		return n, plain
 	case *Object:
 		if x == nil {
-			return 2
+			return 2, true
 		}
 		if x.encLen > 0 {
-			return x.encLen
+			return x.encLen, true
 		}
-		n := 2
+		n, plain = 2, true
 		for i, m := range x.members {
 			if i > 0 {
 				n++
 			}
-			n += stringLen(m.key) + 1 + EncodedLen(m.val)
+			en, ep := encodedLen(m.val)
+			n += stringLen(m.key) + 1 + en
+			plain = plain && ep
 		}
-		x.encLen = n
-		return n
+		if plain {
+			x.encLen = n
+		}
+		return n, plain
 	default:
-		return 4
+		return 4, false // written as null
 	}
 }
 
@@ -217,6 +230,9 @@ func cheapLen(v any) (int, bool) {
 		if x != nil && x.encLen == 0 {
 			return 0, false
 		}
+	case nil, bool, float64:
+	default:
+		return 0, false // not a value of the model
 	}
 	return EncodedLen(v), true
 }
@@ -238,7 +254,8 @@ func EncodedLenExceeds(v any, limit int) bool {
 }
 
 // lenBounds returns a lower and an upper bound of EncodedLen(v). An
-// object whose bounds meet caches its length.
+// object whose bounds meet caches its length, if it holds only values of
+// the model.
 func lenBounds(v any) (lo, hi int) {
 	switch x := v.(type) {
 	case string:
@@ -280,7 +297,7 @@ func lenBounds(v any) (lo, hi int) {
 			hi += 6*len(m.key) + 3 + h
 		}
 		if lo == hi {
-			x.encLen = lo
+			EncodedLen(x) // caches the length if x is plain
 		}
 		return lo, hi
 	default:

@@ -10,11 +10,12 @@ const indexThreshold = 12
 type Object struct {
 	members []member
 	index   map[string]int // key -> position; only when len(members) >= indexThreshold
-	// encLen caches EncodedLen (0: unknown). Once known, Set keeps it up
-	// to date when the lengths of the values involved are cheap to know
-	// (a copy of a measured document given a measured or small member
-	// stays measured), and resets it otherwise; Delete resets it. The
-	// cache relies on the rule that shared values are not mutated.
+	// encLen caches EncodedLen (0: unknown). It is set only while the
+	// object holds only values of the model (see Plain). Once known, Set
+	// keeps it up to date when the lengths of the values involved are
+	// cheap to know (a copy of a measured document given a measured or
+	// small member stays measured), and resets it otherwise; Delete resets
+	// it. The cache relies on the rule that shared values are not mutated.
 	encLen int
 }
 
@@ -62,6 +63,15 @@ func NewObject(n int) *Object {
 	}
 	return &Object{members: make([]member, 0, n)}
 }
+
+// Plain reports whether o is known to hold only values of the model,
+// nothing of another type (such as the internal values of an expression
+// evaluator) anywhere inside it, so that code that would check or convert
+// every value inside can skip it. Objects parsed from JSON text are plain;
+// an object built member by member is known to be plain once EncodedLen
+// has measured it, and stays so while the members set have lengths that
+// are cheap to know. Plain can report false for an object that is plain.
+func (o *Object) Plain() bool { return o != nil && o.encLen > 0 }
 
 // Len reports the number of members.
 func (o *Object) Len() int {

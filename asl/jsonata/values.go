@@ -344,6 +344,9 @@ func convertOut(v any) (any, bool) {
 		}
 		return out, true
 	case *value.Object:
+		if x.Plain() {
+			return v, false // nothing inside to convert
+		}
 		n := x.Len()
 		var o *value.Object
 		for i := 0; i < n; i++ {
