@@ -37,6 +37,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
@@ -57,6 +58,10 @@ type Options struct {
 	BusyTimeoutMillis int
 
 	synchronous string // SQLite's synchronous setting; "" means FULL. Tests only.
+	// checkpointEvery and checkpointed (called after each checkpoint)
+	// let tests drive the checkpointer. Tests only.
+	checkpointEvery time.Duration
+	checkpointed    func()
 }
 
 // Store is a store.Store in a SQLite database. Create it with Open.
@@ -79,6 +84,10 @@ type Store struct {
 
 	readMu    sync.Mutex
 	readStmts map[string]*sql.Stmt // prepared read statements, by query
+
+	ckdb   *sql.DB       // the checkpointer's connection
+	ckStop chan struct{} // closed to stop the checkpointer
+	ckDone chan struct{} // closed when it has stopped
 }
 
 var _ store.Store = (*Store)(nil)
@@ -110,9 +119,10 @@ func open(ctx context.Context, file string, opts *Options) (*Store, error) {
 	// temp_store(MEMORY): each write of a group runs in a savepoint, whose
 	// sub-journal otherwise goes to a temporary file (a write system call
 	// per page changed); it only serves rollbacks inside the transaction, so
-	// memory loses nothing durable.
-	params := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(%s)&_pragma=foreign_keys(0)&_pragma=temp_store(MEMORY)", busy, sync)
-	wdb, err := sql.Open("sqlite", file+"?"+params+"&_txlock=immediate")
+	// memory loses nothing durable. wal_autocheckpoint(0): the checkpointer
+	// copies the log to the database file, off the commits' path.
+	params := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(%s)&_pragma=foreign_keys(0)", busy, sync)
+	wdb, err := sql.Open("sqlite", file+"?"+params+"&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +147,13 @@ func open(ctx context.Context, file string, opts *Options) (*Store, error) {
 		rdb.Close()
 		return nil, err
 	}
+	ckdb, err := sql.Open("sqlite", file+"?"+params)
+	if err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, err
+	}
+	ckdb.SetMaxOpenConns(1)
 	s := &Store{
 		path:      file,
 		wdb:       wdb,
@@ -147,8 +164,16 @@ func open(ctx context.Context, file string, opts *Options) (*Store, error) {
 		stmts:     make(map[string]*sql.Stmt),
 		toPrepare: make(map[string]bool),
 		readStmts: make(map[string]*sql.Stmt),
+		ckdb:      ckdb,
+		ckStop:    make(chan struct{}),
+		ckDone:    make(chan struct{}),
 	}
 	go s.writer()
+	every := opts.checkpointEvery
+	if every <= 0 {
+		every = checkpointEvery
+	}
+	go s.checkpointer(ckdb, every, opts.checkpointed)
 	return s, nil
 }
 
@@ -182,6 +207,8 @@ func (s *Store) Close() error {
 	close(s.reqs)
 	s.mu.Unlock()
 	<-s.done
+	close(s.ckStop)
+	<-s.ckDone
 	var errs []error
 	for _, st := range s.stmts {
 		errs = append(errs, st.Close())
@@ -191,7 +218,7 @@ func (s *Store) Close() error {
 		errs = append(errs, st.Close())
 	}
 	s.readMu.Unlock()
-	errs = append(errs, s.rdb.Close(), s.wdb.Close())
+	errs = append(errs, s.ckdb.Close(), s.rdb.Close(), s.wdb.Close())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close sqlite store %s: %w", s.path, err)
 	}
