@@ -216,8 +216,8 @@ func (r *run) states(f *Frame, input, result, errorOutput any, extra func(*value
 
 // jscope returns the scope JSONata expressions of the current state read.
 func (r *run) jscope(f *Frame, states *value.Object) *jscope {
-	s := &jscope{ctx: r.ctx, states: states, vars: f.vars}
-	s.env = jsonata.Env{Lookup: s.lookup, Functions: r.awsFunctions(), Now: r.clock()}
+	s := &jscope{ctx: r.ctx, states: states, vars: f.vars, run: r}
+	s.plainEnv = jsonata.Env{Lookup: s.lookup, Now: r.clock()}
 	return s
 }
 

@@ -27,6 +27,32 @@ type jnode struct {
 	keys  []string
 	elems []jnode
 	path  string // field path for messages, e.g. "Output/result"
+	// awsFunctions is set when the expression's text names one of AWS's
+	// JSONata functions; only then is it evaluated with them (a function
+	// can only be reached through its name, so the others cannot tell).
+	awsFunctions bool
+}
+
+// awsFunctionNames are the names ("$uuid", …) of the functions
+// jsonata.AWSFunctions adds, overrides or removes. It is never modified.
+var awsFunctionNames = func() []string {
+	var names []string
+	for name := range jsonata.AWSFunctions(nil) {
+		names = append(names, "$"+name)
+	}
+	return names
+}()
+
+// mentionsAWSFunction reports whether the JSONata source src contains the
+// name of one of AWS's functions anywhere (even in a string: the test only
+// needs to be safe).
+func mentionsAWSFunction(src string) bool {
+	for _, name := range awsFunctionNames {
+		if strings.Contains(src, name) {
+			return true
+		}
+	}
+	return false
 }
 
 type jkind uint8
@@ -69,7 +95,7 @@ func compileJNode(v any, path string) (jnode, bool, error) {
 		if err != nil {
 			return jnode{}, false, err
 		}
-		return jnode{kind: jExpr, expr: e, text: src, path: path}, true, nil
+		return jnode{kind: jExpr, expr: e, text: src, path: path, awsFunctions: mentionsAWSFunction(src)}, true, nil
 	case *value.Object:
 		n := jnode{kind: jObject, lit: x}
 		any := false
@@ -111,7 +137,24 @@ type jscope struct {
 	ctx    context.Context
 	states *value.Object // $states
 	vars   *Scope
-	env    jsonata.Env
+	// plainEnv is the environment of expressions that do not name AWS's
+	// functions; env, made when first needed, adds them. (Evaluating with
+	// a function table costs a walk of it, and the table is built once per
+	// run.)
+	plainEnv, env jsonata.Env
+	run           *run
+}
+
+// envFor returns the environment to evaluate n in.
+func (s *jscope) envFor(n *jnode) *jsonata.Env {
+	if !n.awsFunctions {
+		return &s.plainEnv
+	}
+	if s.env.Functions == nil {
+		s.env = s.plainEnv
+		s.env.Functions = s.run.awsFunctions()
+	}
+	return &s.env
 }
 
 // lookup resolves a variable: $states, then the workflow variables.
@@ -137,7 +180,7 @@ func (n *jnode) eval(s *jscope) (any, error) {
 	case jLiteral:
 		return n.lit, nil
 	case jExpr:
-		v, defined, err := n.expr.Eval(s.ctx, nil, &s.env)
+		v, defined, err := n.expr.Eval(s.ctx, nil, s.envFor(n))
 		if err != nil {
 			return nil, n.fail("threw an error during evaluation. " + err.Error())
 		}
@@ -187,8 +230,8 @@ func isJSONValue(v any) bool {
 		if x.Plain() {
 			return true
 		}
-		for _, e := range x.All() {
-			if !isJSONValue(e) {
+		for i := range x.Len() {
+			if _, e := x.At(i); !isJSONValue(e) {
 				return false
 			}
 		}
