@@ -216,9 +216,35 @@ func (r *run) states(f *Frame, input, result, errorOutput any, extra func(*value
 
 // jscope returns the scope JSONata expressions of the current state read.
 func (r *run) jscope(f *Frame, states *value.Object) *jscope {
-	s := &jscope{ctx: r.ctx, states: states, vars: f.vars, run: r}
-	s.plainEnv = jsonata.Env{Lookup: s.lookup, Now: r.clock()}
-	return s
+	return &jscope{ctx: r.ctx, states: states, vars: f.vars, run: r}
+}
+
+// jsonataEnv returns the run's JSONata environment, with AWS's functions
+// or without them. Both are made once per run: their variables are those of
+// the scope of the evaluation under way (jnode.eval sets r.jstates and
+// r.jvars before each one; evaluation is synchronous, and no function value
+// outlives it, since results must be JSON).
+func (r *run) jsonataEnv(withFunctions bool) *jsonata.Env {
+	if r.jenv.Lookup == nil {
+		r.jenv = jsonata.Env{Lookup: r.jsonataLookup, Now: r.clock()}
+	}
+	if !withFunctions {
+		return &r.jenv
+	}
+	if r.jenvFuncs.Lookup == nil {
+		r.jenvFuncs = r.jenv
+		r.jenvFuncs.Functions = r.awsFunctions()
+	}
+	return &r.jenvFuncs
+}
+
+// jsonataLookup resolves a variable of the evaluation under way: $states,
+// then the workflow variables.
+func (r *run) jsonataLookup(name string) (any, bool) {
+	if name == "states" {
+		return r.jstates, true
+	}
+	return r.jvars.Lookup(name)
 }
 
 // clock returns the function that tells JSONata's $now() the run's time,

@@ -137,32 +137,7 @@ type jscope struct {
 	ctx    context.Context
 	states *value.Object // $states
 	vars   *Scope
-	// plainEnv is the environment of expressions that do not name AWS's
-	// functions; env, made when first needed, adds them. (Evaluating with
-	// a function table costs a walk of it, and the table is built once per
-	// run.)
-	plainEnv, env jsonata.Env
-	run           *run
-}
-
-// envFor returns the environment to evaluate n in.
-func (s *jscope) envFor(n *jnode) *jsonata.Env {
-	if !n.awsFunctions {
-		return &s.plainEnv
-	}
-	if s.env.Functions == nil {
-		s.env = s.plainEnv
-		s.env.Functions = s.run.awsFunctions()
-	}
-	return &s.env
-}
-
-// lookup resolves a variable: $states, then the workflow variables.
-func (s *jscope) lookup(name string) (any, bool) {
-	if name == "states" {
-		return s.states, true
-	}
-	return s.vars.Lookup(name)
+	run    *run
 }
 
 // eval evaluates the template. An expression that yields nothing
@@ -180,7 +155,9 @@ func (n *jnode) eval(s *jscope) (any, error) {
 	case jLiteral:
 		return n.lit, nil
 	case jExpr:
-		v, defined, err := n.expr.Eval(s.ctx, nil, s.envFor(n))
+		r := s.run
+		r.jstates, r.jvars = s.states, s.vars
+		v, defined, err := n.expr.Eval(s.ctx, nil, r.jsonataEnv(n.awsFunctions))
 		if err != nil {
 			return nil, n.fail("threw an error during evaluation. " + err.Error())
 		}
