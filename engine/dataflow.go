@@ -200,7 +200,18 @@ func (r *run) variablesSize() int {
 
 // states builds the $states variable of a JSONata state.
 func (r *run) states(f *Frame, input, result, errorOutput any, extra func(*value.Object)) *value.Object {
-	s := value.NewObject(4)
+	n := 1
+	if result != nil {
+		n++
+	}
+	if errorOutput != nil {
+		n++
+	}
+	withContext := f.node.needsContext || extra != nil
+	if withContext {
+		n++
+	}
+	s := value.NewObject(n)
 	s.Set("input", input)
 	if result != nil {
 		s.Set("result", result)
@@ -208,7 +219,7 @@ func (r *run) states(f *Frame, input, result, errorOutput any, extra func(*value
 	if errorOutput != nil {
 		s.Set("errorOutput", errorOutput)
 	}
-	if f.node.needsContext || extra != nil {
+	if withContext {
 		s.Set("context", r.contextObject(f, extra))
 	}
 	return s
@@ -225,17 +236,25 @@ func (r *run) jscope(f *Frame, states *value.Object) *jscope {
 // r.jvars before each one; evaluation is synchronous, and no function value
 // outlives it, since results must be JSON).
 func (r *run) jsonataEnv(withFunctions bool) *jsonata.Env {
-	if r.jenv.Lookup == nil {
-		r.jenv = jsonata.Env{Lookup: r.jsonataLookup, Now: r.clock()}
+	e := r.jenvs
+	if e == nil {
+		e = &jsonataEnvs{plain: jsonata.Env{Lookup: r.jsonataLookup, Now: r.clock()}}
+		r.jenvs = e
 	}
 	if !withFunctions {
-		return &r.jenv
+		return &e.plain
 	}
-	if r.jenvFuncs.Lookup == nil {
-		r.jenvFuncs = r.jenv
-		r.jenvFuncs.Functions = r.awsFunctions()
+	if e.withFunctions.Lookup == nil {
+		e.withFunctions = e.plain
+		e.withFunctions.Functions = r.awsFunctions()
 	}
-	return &r.jenvFuncs
+	return &e.withFunctions
+}
+
+// jsonataEnvs are a run's JSONata environments, without and with AWS's
+// functions.
+type jsonataEnvs struct {
+	plain, withFunctions jsonata.Env
 }
 
 // jsonataLookup resolves a variable of the evaluation under way: $states,

@@ -122,11 +122,11 @@ type run struct {
 	fns map[string]*jsonata.Function // AWS's JSONata functions, built once per run
 	// nowFunc reports now to JSONata's $now(), built once per run.
 	nowFunc func() time.Time
-	// The JSONata environments (see jsonataEnv), and the variables of the
-	// evaluation under way.
-	jenv, jenvFuncs jsonata.Env
-	jstates         *value.Object
-	jvars           *Scope
+	// The JSONata environments (see jsonataEnv), made on first use, and
+	// the variables of the evaluation under way.
+	jenvs   *jsonataEnvs
+	jstates *value.Object
+	jvars   *Scope
 
 	// Spare details records of the StateEntered and StateExited events,
 	// allocated a few at a time.
