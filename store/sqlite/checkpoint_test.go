@@ -16,7 +16,7 @@ import (
 func TestCheckpointerCopiesLog(t *testing.T) {
 	dir := t.TempDir()
 	checkpointed := make(chan struct{}, 1)
-	s, err := Open(t.Context(), dir, &Options{checkpointEvery: time.Millisecond, checkpointed: func() {
+	s, err := Open(t.Context(), dir, &Options{checkpointEvery: time.Millisecond, checkpointBytes: 1, checkpointed: func() {
 		select {
 		case checkpointed <- struct{}{}:
 		default:

@@ -18,7 +18,28 @@ func (s *Store) Commit(ctx context.Context, b *store.Batch) error {
 	if err := s.write(ctx, func(w *wtx) error { return w.apply(b) }); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.logged.Add(batchBytes(b))
 	return nil
+}
+
+// batchBytes estimates what a batch adds to the write-ahead log: the
+// lengths of its documents (the checkpointer's measure, see checkpointer).
+func batchBytes(b *store.Batch) int64 {
+	n := 0
+	for _, w := range b.Executions {
+		e := &w.Execution
+		n += len(e.Snapshot) + len(e.Output) + len(e.Input) + len(e.Definition) + len(e.Cause) + 200
+	}
+	for _, c := range b.History {
+		n += len(c.Events) + 100
+	}
+	for _, r := range b.OutboxInserts {
+		n += len(r.Payload) + 100
+	}
+	for _, t := range b.ActivityTasks {
+		n += len(t.Input) + 200
+	}
+	return int64(n)
 }
 
 func (w *wtx) apply(b *store.Batch) error {

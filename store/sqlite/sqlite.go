@@ -58,9 +58,10 @@ type Options struct {
 	BusyTimeoutMillis int
 
 	synchronous string // SQLite's synchronous setting; "" means FULL. Tests only.
-	// checkpointEvery and checkpointed (called after each checkpoint)
-	// let tests drive the checkpointer. Tests only.
+	// checkpointEvery, checkpointBytes and checkpointed (called after
+	// each checkpoint) let tests drive the checkpointer. Tests only.
 	checkpointEvery time.Duration
+	checkpointBytes int64
 	checkpointed    func()
 }
 
@@ -78,6 +79,7 @@ type Store struct {
 
 	txs    atomic.Int64 // write transactions begun
 	writes atomic.Int64 // writes handed to the writer
+	logged atomic.Int64 // bytes committed by Commit, as batchBytes counts them
 
 	stmts     map[string]*sql.Stmt // prepared write statements; writer only
 	toPrepare map[string]bool      // queries to prepare when idle; writer only
@@ -173,7 +175,11 @@ func open(ctx context.Context, file string, opts *Options) (*Store, error) {
 	if every <= 0 {
 		every = checkpointEvery
 	}
-	go s.checkpointer(ckdb, every, opts.checkpointed)
+	threshold := opts.checkpointBytes
+	if threshold <= 0 {
+		threshold = checkpointBytes
+	}
+	go s.checkpointer(ckdb, every, threshold, opts.checkpointed)
 	return s, nil
 }
 
