@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/internal/awsnorm"
 	"github.com/stepwise-run/stepwise/local"
 	"github.com/stepwise-run/stepwise/value"
@@ -91,8 +92,8 @@ func runCase(c Case) caseResult {
 		// case's transforms: read ours from the same place.
 		final := out.Events[len(out.Events)-1]
 		text := ""
-		if final.ExecutionSucceeded != nil {
-			text = final.ExecutionSucceeded.Output.String()
+		if d, ok := final.Details.(*history.OutputDetails); ok && final.Type == "ExecutionSucceeded" {
+			text = d.Output.String()
 		}
 		d := value.NewObject(1)
 		d.Set("output", text)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/asl/failure"
+	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/value"
 )
 
@@ -78,8 +79,9 @@ func TestActivityHeartbeat(t *testing.T) {
 	if h.types() != want {
 		t.Fatalf("events %s", h.types())
 	}
-	if h.events[3].ActivityStarted.WorkerName != "w1" || *h.events[4].ActivityTimedOut.Error != "States.HeartbeatTimeout" {
-		t.Fatalf("details %+v %+v", h.events[3].ActivityStarted, h.events[4].ActivityTimedOut)
+	started, timedOut := h.events[3].Details.(*history.ActivityStartedDetails), h.events[4].Details.(*history.ErrorDetails)
+	if h.events[3].Type != "ActivityStarted" || started.WorkerName != "w1" || h.events[4].Type != "ActivityTimedOut" || *timedOut.Error != "States.HeartbeatTimeout" {
+		t.Fatalf("details %+v %+v", started, timedOut)
 	}
 	if len(h.timers) != 0 || len(h.tasks) != 0 {
 		t.Fatalf("left over: timers %v tasks %v", h.timers, h.tasks)

@@ -350,8 +350,8 @@ func TestDeterministicReplay(t *testing.T) {
 		var b strings.Builder
 		for _, e := range h.events {
 			fmt.Fprintf(&b, "%d<%d %s|", e.ID, e.PreviousEventID, e.Type)
-			if e.StateExited != nil {
-				b.WriteString(e.StateExited.Output.String())
+			if d, ok := e.Details.(*history.StateExitedDetails); ok {
+				b.WriteString(d.Output.String())
 			}
 		}
 		return b.String() + task.Token

@@ -74,7 +74,7 @@ func (r *run) runMap(f *Frame) error {
 	}
 	r.x.inspect("maxConcurrency", float64(f.maxConc))
 	r.emit(f, "MapStateStarted", func(e *history.Event) {
-		e.MapStateStarted = &history.MapStateStartedDetails{Length: len(arr)}
+		e.Details = &history.MapStateStartedDetails{Length: len(arr)}
 	})
 	if n.lang != asl.JSONata {
 		if err := r.toleranceJSONPath(f, eff); err != nil {
@@ -110,7 +110,7 @@ func (r *run) runMap(f *Frame) error {
 		r.x.nextID++
 		arn := mapRunARN(r.x.Meta, n.s.Label, r.x.random(), r.x.random())
 		r.emit(f, "MapRunStarted", func(e *history.Event) {
-			e.MapRunStarted = &history.MapRunStartedDetails{MapRunArn: arn}
+			e.Details = &history.MapRunStartedDetails{MapRunArn: arn}
 		})
 	}
 	r.startIterations(f)
@@ -313,7 +313,7 @@ func (r *run) startIterations(f *Frame) {
 		}
 		c.input = input
 		r.emit(c, "MapIterationStarted", func(e *history.Event) {
-			e.MapIterationStarted = &history.MapIterationDetails{Name: n.s.Name, Index: i}
+			e.Details = &history.MapIterationDetails{Name: n.s.Name, Index: i}
 		})
 		r.runFrame(c)
 		if c.phase == phaseDone {
@@ -373,7 +373,7 @@ func (r *run) iterationDone(f *Frame, c *Frame) {
 	if c.err != nil {
 		f.failed++
 		r.emitMarker(c, "MapIterationFailed", func(e *history.Event) {
-			e.MapIterationFailed = &history.MapIterationDetails{Name: n.s.Name, Index: c.index}
+			e.Details = &history.MapIterationDetails{Name: n.s.Name, Index: c.index}
 		})
 		f.last = c.last
 		f.kept = append(f.kept, c) // for a redrive
@@ -397,7 +397,7 @@ func (r *run) iterationDone(f *Frame, c *Frame) {
 	} else {
 		f.results[c.index] = c.output
 		id := r.emitMarker(c, "MapIterationSucceeded", func(e *history.Event) {
-			e.MapIterationSucceeded = &history.MapIterationDetails{Name: n.s.Name, Index: c.index}
+			e.Details = &history.MapIterationDetails{Name: n.s.Name, Index: c.index}
 		})
 		f.last = c.last
 		if f.active == 0 && f.nextItem >= len(f.items) && len(f.redo) == 0 && id != 0 {

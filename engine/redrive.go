@@ -55,7 +55,7 @@ func (m *Machine) Redrive(x *Execution, now time.Time) (Result, error) {
 	x.Output, x.Error, x.Cause, x.HasError, x.HasCause = nil, "", "", false, false
 	x.stopTime = time.Time{}
 	id := r.emit(nil, "ExecutionRedriven", func(e *history.Event) {
-		e.ExecutionRedriven = &history.ExecutionRedrivenDetails{RedriveCount: x.Meta.RedriveCount}
+		e.Details = &history.ExecutionRedrivenDetails{RedriveCount: x.Meta.RedriveCount}
 	})
 	if t := m.Definition.TimeoutSeconds; t != nil && *t > 0 {
 		r.effect(Effect{Kind: EffectArmTimer, ID: executionTimeoutTimer, At: now.Add(time.Duration(*t) * time.Second)})
@@ -165,7 +165,7 @@ func (r *run) redoIteration(f *Frame) {
 	f.children = append(f.children, c)
 	c.last = f.last
 	r.emit(c, "MapIterationStarted", func(e *history.Event) {
-		e.MapIterationStarted = &history.MapIterationDetails{Name: f.node.s.Name, Index: c.index}
+		e.Details = &history.MapIterationDetails{Name: f.node.s.Name, Index: c.index}
 	})
 	r.redriveFrame(c, c.last)
 	r.runFrame(c)

@@ -108,7 +108,7 @@ func TestRedriveFailedTask(t *testing.T) {
 			t.Fatalf("redrive events %s", got)
 		}
 		redriven := h.events[len(h.events)-4]
-		if redriven.ExecutionRedriven == nil || redriven.ExecutionRedriven.RedriveCount != 1 || !redriven.Timestamp.Equal(h.now) {
+		if d, ok := redriven.Details.(*history.ExecutionRedrivenDetails); !ok || d.RedriveCount != 1 || !redriven.Timestamp.Equal(h.now) {
 			t.Fatalf("ExecutionRedriven %+v", redriven)
 		}
 		_, task = h.nextTask()

@@ -175,7 +175,7 @@ func (m *Machine) StartWith(meta Meta, inputText string, now time.Time, prepare 
 	r.res.Events = make([]history.Event, 0, min(2*len(m.root.states)+2, 32))
 	x.lastTime = now
 	id := r.emit(nil, "ExecutionStarted", func(e *history.Event) {
-		e.ExecutionStarted = &history.ExecutionStartedDetails{
+		e.Details = &history.ExecutionStartedDetails{
 			Input: history.Text(inputText), InputDetails: &history.DataDetails{}, RoleArn: meta.RoleARN,
 			StateMachineAliasArn: meta.StateMachineAliasARN, StateMachineVersionArn: meta.StateMachineVersionARN,
 		}
@@ -378,7 +378,7 @@ func (r *run) enterState(f *Frame) {
 	f.enteredID = r.emit(f, n.enteredType, func(e *history.Event) {
 		d := spare(&r.entered, r.detailsBlock())
 		d.Name, d.Input, d.InputDetails = n.s.Name, r.payload(f.input, f.inputText), notTruncated
-		e.StateEntered = d
+		e.Details = d
 	})
 	r.x.inspect("input", f.input)
 	f.enteredTime = r.now
@@ -443,13 +443,13 @@ func (r *run) exitState(f *Frame, output any, next string, assigned *value.Objec
 	r.emit(f, n.exitedType, func(e *history.Event) {
 		d := spare(&r.exited, r.detailsBlock())
 		d.Name, d.Output, d.OutputDetails = n.s.Name, r.payload(output, text), notTruncated
-		e.StateExited = d
+		e.Details = d
 		if assigned != nil && assigned.Len() > 0 {
-			e.StateExited.AssignedVariables = make(map[string]string, assigned.Len())
+			d.AssignedVariables = make(map[string]string, assigned.Len())
 			for k, v := range assigned.All() {
-				e.StateExited.AssignedVariables[k] = value.String(v)
+				d.AssignedVariables[k] = value.String(v)
 			}
-			e.StateExited.AssignedVariablesDetails = &history.DataDetails{}
+			d.AssignedVariablesDetails = &history.DataDetails{}
 		}
 	})
 	r.transition(f, output, next, text)
@@ -525,7 +525,7 @@ func (r *run) failExecution(err *failure.Error) {
 	x.stopTime = r.now
 	x.Error, x.Cause, x.HasError, x.HasCause = err.Name, err.Cause, true, true
 	r.emit(x.root, "ExecutionFailed", func(e *history.Event) {
-		e.ExecutionFailed = errorDetails(err.Name, err.Cause)
+		e.Details = errorDetails(err.Name, err.Cause)
 	})
 }
 
@@ -557,7 +557,7 @@ func (r *run) stateFailed(f *Frame, err *failure.Error) {
 		}
 		f.last = prev
 		r.emit(f, "EvaluationFailed", func(e *history.Event) {
-			e.EvaluationFailed = &history.EvaluationFailedDetails{Error: err.Name, Cause: r.stateCause(f, err),
+			e.Details = &history.EvaluationFailedDetails{Error: err.Name, Cause: r.stateCause(f, err),
 				Location: err.Location, State: n.s.Name}
 		})
 	}
@@ -598,14 +598,14 @@ func (r *run) finishExecution(root *Frame) {
 		x.Status = StatusFailed
 		x.Error, x.Cause, x.HasError, x.HasCause = root.err.Name, root.err.Cause, true, true
 		r.emit(root, "ExecutionFailed", func(e *history.Event) {
-			e.ExecutionFailed = errorDetails(root.err.Name, root.err.Cause)
+			e.Details = errorDetails(root.err.Name, root.err.Cause)
 		})
 		return
 	}
 	x.Status = StatusSucceeded
 	x.Output = root.output
 	r.emit(root, "ExecutionSucceeded", func(e *history.Event) {
-		e.ExecutionSucceeded = &history.OutputDetails{Output: r.payload(root.output, root.outputText), OutputDetails: notTruncated}
+		e.Details = &history.OutputDetails{Output: r.payload(root.output, root.outputText), OutputDetails: notTruncated}
 	})
 }
 
@@ -645,7 +645,7 @@ func (r *run) finishAborted(errName, cause string) {
 		if cause != "" {
 			d.Cause = &cause
 		}
-		e.ExecutionAborted = d
+		e.Details = d
 	})
 }
 
@@ -659,7 +659,7 @@ func (r *run) finishFailed(errName, cause string) {
 	x.Error, x.Cause, x.HasError, x.HasCause = errName, cause, errName != "", cause != ""
 	r.cancelAll(x.root)
 	r.emit(x.root, "ExecutionFailed", func(e *history.Event) {
-		e.ExecutionFailed = errorDetails(errName, cause)
+		e.Details = errorDetails(errName, cause)
 	})
 }
 
@@ -672,7 +672,7 @@ func (r *run) finishTimedOut() {
 	r.cancelAll(x.root)
 	r.emit(x.root, "ExecutionTimedOut", func(e *history.Event) {
 		name := failure.Timeout
-		e.ExecutionTimedOut = &history.ErrorDetails{Error: &name}
+		e.Details = &history.ErrorDetails{Error: &name}
 	})
 }
 

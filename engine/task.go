@@ -124,24 +124,24 @@ func (r *run) runTask(f *Frame) error {
 	switch res.kind {
 	case kindActivity:
 		r.emit(f, "ActivityScheduled", func(e *history.Event) {
-			e.ActivityScheduled = &history.ActivityScheduledDetails{Resource: n.s.Resource, Input: history.Value(args),
+			e.Details = &history.ActivityScheduledDetails{Resource: n.s.Resource, Input: history.Value(args),
 				InputDetails: notTruncated, TimeoutInSeconds: optional(timeout), HeartbeatInSeconds: optional(heartbeat)}
 		})
 	case kindLambda:
 		r.emit(f, "LambdaFunctionScheduled", func(e *history.Event) {
-			e.LambdaFunctionScheduled = &history.LambdaScheduledDetails{Resource: n.s.Resource, Input: history.Value(args),
+			e.Details = &history.LambdaScheduledDetails{Resource: n.s.Resource, Input: history.Value(args),
 				InputDetails: notTruncated, TimeoutInSeconds: optional(timeout)}
 		})
 		r.emit(f, "LambdaFunctionStarted", nil)
 		f.taskStarted = true
 	default:
 		r.emit(f, "TaskScheduled", func(e *history.Event) {
-			e.TaskScheduled = &history.TaskScheduledDetails{ResourceType: res.resType, Resource: res.resource,
+			e.Details = &history.TaskScheduledDetails{ResourceType: res.resType, Resource: res.resource,
 				Region: regionOf(r.x.Meta.StateMachineARN), Parameters: history.Value(args),
 				TimeoutInSeconds: optional(timeout), HeartbeatInSeconds: optional(heartbeat)}
 		})
 		r.emit(f, "TaskStarted", func(e *history.Event) {
-			e.TaskStarted = &history.TaskDetails{ResourceType: res.resType, Resource: res.resource}
+			e.Details = &history.TaskDetails{ResourceType: res.resType, Resource: res.resource}
 		})
 		f.taskStarted = true
 	}
@@ -242,18 +242,10 @@ func (r *run) taskOutcome(f *Frame, in Input) {
 				d.Cause = &cause
 			}
 			switch typ {
-			case "ActivityFailed":
-				e.ActivityFailed = d
-			case "ActivityTimedOut":
-				e.ActivityTimedOut = d
-			case "LambdaFunctionFailed":
-				e.LambdaFunctionFailed = d
-			case "LambdaFunctionTimedOut":
-				e.LambdaFunctionTimedOut = d
-			case "TaskFailed":
-				e.TaskFailed = &history.TaskErrorDetails{ResourceType: res.resType, Resource: res.resource, Error: d.Error, Cause: d.Cause}
-			case "TaskTimedOut":
-				e.TaskTimedOut = &history.TaskErrorDetails{ResourceType: res.resType, Resource: res.resource, Error: d.Error, Cause: d.Cause}
+			case "TaskFailed", "TaskTimedOut":
+				e.Details = &history.TaskErrorDetails{ResourceType: res.resType, Resource: res.resource, Error: d.Error, Cause: d.Cause}
+			default: // ActivityFailed, ActivityTimedOut, LambdaFunctionFailed, LambdaFunctionTimedOut
+				e.Details = d
 			}
 		})
 	}
@@ -265,7 +257,7 @@ func (r *run) taskOutcome(f *Frame, in Input) {
 		(in.Kind == InputTaskSucceeded || in.Kind == InputTaskFailed || in.Kind == InputTaskHeartbeat) {
 		f.taskStarted = true
 		r.emit(f, "ActivityStarted", func(e *history.Event) {
-			e.ActivityStarted = &history.ActivityStartedDetails{WorkerName: in.Worker}
+			e.Details = &history.ActivityStartedDetails{WorkerName: in.Worker}
 		})
 		if f.heartbeat > 0 && in.Kind == InputTaskHeartbeat {
 			r.armHeartbeat(f)
@@ -277,7 +269,7 @@ func (r *run) taskOutcome(f *Frame, in Input) {
 			f.taskStarted = true
 			if res.kind == kindActivity {
 				r.emit(f, "ActivityStarted", func(e *history.Event) {
-					e.ActivityStarted = &history.ActivityStartedDetails{WorkerName: in.Worker}
+					e.Details = &history.ActivityStartedDetails{WorkerName: in.Worker}
 				})
 			}
 			if f.heartbeat > 0 {
@@ -288,7 +280,7 @@ func (r *run) taskOutcome(f *Frame, in Input) {
 	case InputTaskSubmitted:
 		f.taskPending = false // the call returned; the result comes by token
 		r.emit(f, "TaskSubmitted", func(e *history.Event) {
-			e.TaskSubmitted = &history.TaskOutputDetails{ResourceType: res.resType, Resource: res.resource,
+			e.Details = &history.TaskOutputDetails{ResourceType: res.resType, Resource: res.resource,
 				Output: history.Value(in.Output), OutputDetails: notTruncated}
 		})
 		return
@@ -328,15 +320,15 @@ func (r *run) taskOutcome(f *Frame, in Input) {
 	switch res.kind {
 	case kindActivity:
 		r.emit(f, "ActivitySucceeded", func(e *history.Event) {
-			e.ActivitySucceeded = &history.OutputDetails{Output: out, OutputDetails: notTruncated}
+			e.Details = &history.OutputDetails{Output: out, OutputDetails: notTruncated}
 		})
 	case kindLambda:
 		r.emit(f, "LambdaFunctionSucceeded", func(e *history.Event) {
-			e.LambdaFunctionSucceeded = &history.OutputDetails{Output: out, OutputDetails: notTruncated}
+			e.Details = &history.OutputDetails{Output: out, OutputDetails: notTruncated}
 		})
 	default:
 		r.emit(f, "TaskSucceeded", func(e *history.Event) {
-			e.TaskSucceeded = &history.TaskOutputDetails{ResourceType: res.resType, Resource: res.resource,
+			e.Details = &history.TaskOutputDetails{ResourceType: res.resType, Resource: res.resource,
 				Output: out, OutputDetails: notTruncated}
 		})
 	}

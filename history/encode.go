@@ -3,6 +3,7 @@ package history
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/stepwise-run/stepwise/value"
@@ -33,64 +34,33 @@ func (e *Event) AppendJSON(b []byte) []byte {
 	b = strconv.AppendInt(b, e.PreviousEventID, 10)
 	b = append(b, `,"type":`...)
 	b = value.AppendString(b, e.Type)
-	b = appendDetails(b, "executionStartedEventDetails", e.ExecutionStarted)
-	b = appendDetails(b, "executionSucceededEventDetails", e.ExecutionSucceeded)
-	b = appendDetails(b, "executionFailedEventDetails", e.ExecutionFailed)
-	b = appendDetails(b, "executionAbortedEventDetails", e.ExecutionAborted)
-	b = appendDetails(b, "executionTimedOutEventDetails", e.ExecutionTimedOut)
-	b = appendDetails(b, "executionRedrivenEventDetails", e.ExecutionRedriven)
-	b = appendDetails(b, "stateEnteredEventDetails", e.StateEntered)
-	b = appendDetails(b, "stateExitedEventDetails", e.StateExited)
-	b = appendDetails(b, "mapStateStartedEventDetails", e.MapStateStarted)
-	b = appendDetails(b, "mapIterationStartedEventDetails", e.MapIterationStarted)
-	b = appendDetails(b, "mapIterationSucceededEventDetails", e.MapIterationSucceeded)
-	b = appendDetails(b, "mapIterationFailedEventDetails", e.MapIterationFailed)
-	b = appendDetails(b, "mapIterationAbortedEventDetails", e.MapIterationAborted)
-	b = appendDetails(b, "mapRunStartedEventDetails", e.MapRunStarted)
-	b = appendDetails(b, "mapRunFailedEventDetails", e.MapRunFailed)
-	b = appendDetails(b, "evaluationFailedEventDetails", e.EvaluationFailed)
-	b = appendDetails(b, "taskScheduledEventDetails", e.TaskScheduled)
-	b = appendDetails(b, "taskStartedEventDetails", e.TaskStarted)
-	b = appendDetails(b, "taskSubmittedEventDetails", e.TaskSubmitted)
-	b = appendDetails(b, "taskSucceededEventDetails", e.TaskSucceeded)
-	b = appendDetails(b, "taskFailedEventDetails", e.TaskFailed)
-	b = appendDetails(b, "taskTimedOutEventDetails", e.TaskTimedOut)
-	b = appendDetails(b, "taskStartFailedEventDetails", e.TaskStartFailed)
-	b = appendDetails(b, "taskSubmitFailedEventDetails", e.TaskSubmitFailed)
-	b = appendDetails(b, "lambdaFunctionScheduledEventDetails", e.LambdaFunctionScheduled)
-	b = appendDetails(b, "lambdaFunctionScheduleFailedEventDetails", e.LambdaFunctionScheduleFailed)
-	b = appendDetails(b, "lambdaFunctionStartFailedEventDetails", e.LambdaFunctionStartFailed)
-	b = appendDetails(b, "lambdaFunctionSucceededEventDetails", e.LambdaFunctionSucceeded)
-	b = appendDetails(b, "lambdaFunctionFailedEventDetails", e.LambdaFunctionFailed)
-	b = appendDetails(b, "lambdaFunctionTimedOutEventDetails", e.LambdaFunctionTimedOut)
-	b = appendDetails(b, "activityScheduledEventDetails", e.ActivityScheduled)
-	b = appendDetails(b, "activityScheduleFailedEventDetails", e.ActivityScheduleFailed)
-	b = appendDetails(b, "activityStartedEventDetails", e.ActivityStarted)
-	b = appendDetails(b, "activitySucceededEventDetails", e.ActivitySucceeded)
-	b = appendDetails(b, "activityFailedEventDetails", e.ActivityFailed)
-	b = appendDetails(b, "activityTimedOutEventDetails", e.ActivityTimedOut)
+	if e.Details != nil {
+		b = append(b, ',', '"')
+		b = appendDetailsKey(b, e.Type)
+		b = append(b, '"', ':')
+		b = e.Details.appendJSON(b)
+	}
 	return append(b, '}')
 }
 
-// detailsAppender is implemented by every details type of Event.
-type detailsAppender interface {
-	appendJSON(b []byte) []byte
-}
-
-// appendDetails appends the member key: d, unless d is nil. (Event lists
-// its details fields one by one above, rather than by reflection: the
-// test checks that none is missing.)
-func appendDetails[D any, P interface {
-	*D
-	detailsAppender
-}](b []byte, key string, d P) []byte {
-	if d == nil {
-		return b
+// appendDetailsKey appends the JSON key of the details block of events of
+// type typ, as the Step Functions API names it: stateEnteredEventDetails
+// for every *StateEntered type, stateExitedEventDetails for every
+// *StateExited type, and otherwise the type with a lower-case initial and
+// "EventDetails" (executionFailedEventDetails).
+func appendDetailsKey(b []byte, typ string) []byte {
+	switch {
+	case strings.HasSuffix(typ, "StateEntered"):
+		return append(b, "stateEnteredEventDetails"...)
+	case strings.HasSuffix(typ, "StateExited"):
+		return append(b, "stateExitedEventDetails"...)
 	}
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
-	return d.appendJSON(b)
+	if typ != "" && 'A' <= typ[0] && typ[0] <= 'Z' {
+		b = append(b, typ[0]+'a'-'A')
+		typ = typ[1:]
+	}
+	b = append(b, typ...)
+	return append(b, "EventDetails"...)
 }
 
 // appendEpochSeconds appends t as EpochSeconds formats it.

@@ -12,56 +12,27 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"time"
 )
 
-// Event is one history event. Exactly one details field is set for event
-// types that have details.
+// Event is one history event.
 type Event struct {
-	ID              int64     `json:"id"`
-	PreviousEventID int64     `json:"previousEventId"`
-	Timestamp       time.Time `json:"-"`
-	Type            string    `json:"type"`
+	ID              int64
+	PreviousEventID int64
+	Timestamp       time.Time
+	Type            string
+	// Details is the event's details block, or nil for an event without
+	// one. Its JSON key is named after Type (see AppendJSON), so one
+	// details type serves several event types: *ErrorDetails is the
+	// block of ExecutionFailed, ExecutionAborted, MapRunFailed and others.
+	Details Details
+}
 
-	ExecutionStarted      *ExecutionStartedDetails  `json:"executionStartedEventDetails,omitempty"`
-	ExecutionSucceeded    *OutputDetails            `json:"executionSucceededEventDetails,omitempty"`
-	ExecutionFailed       *ErrorDetails             `json:"executionFailedEventDetails,omitempty"`
-	ExecutionAborted      *ErrorDetails             `json:"executionAbortedEventDetails,omitempty"`
-	ExecutionTimedOut     *ErrorDetails             `json:"executionTimedOutEventDetails,omitempty"`
-	ExecutionRedriven     *ExecutionRedrivenDetails `json:"executionRedrivenEventDetails,omitempty"`
-	StateEntered          *StateEnteredDetails      `json:"stateEnteredEventDetails,omitempty"`
-	StateExited           *StateExitedDetails       `json:"stateExitedEventDetails,omitempty"`
-	MapStateStarted       *MapStateStartedDetails   `json:"mapStateStartedEventDetails,omitempty"`
-	MapIterationStarted   *MapIterationDetails      `json:"mapIterationStartedEventDetails,omitempty"`
-	MapIterationSucceeded *MapIterationDetails      `json:"mapIterationSucceededEventDetails,omitempty"`
-	MapIterationFailed    *MapIterationDetails      `json:"mapIterationFailedEventDetails,omitempty"`
-	MapIterationAborted   *MapIterationDetails      `json:"mapIterationAbortedEventDetails,omitempty"`
-	MapRunStarted         *MapRunStartedDetails     `json:"mapRunStartedEventDetails,omitempty"`
-	MapRunFailed          *ErrorDetails             `json:"mapRunFailedEventDetails,omitempty"`
-	EvaluationFailed      *EvaluationFailedDetails  `json:"evaluationFailedEventDetails,omitempty"`
-
-	TaskScheduled    *TaskScheduledDetails `json:"taskScheduledEventDetails,omitempty"`
-	TaskStarted      *TaskDetails          `json:"taskStartedEventDetails,omitempty"`
-	TaskSubmitted    *TaskOutputDetails    `json:"taskSubmittedEventDetails,omitempty"`
-	TaskSucceeded    *TaskOutputDetails    `json:"taskSucceededEventDetails,omitempty"`
-	TaskFailed       *TaskErrorDetails     `json:"taskFailedEventDetails,omitempty"`
-	TaskTimedOut     *TaskErrorDetails     `json:"taskTimedOutEventDetails,omitempty"`
-	TaskStartFailed  *TaskErrorDetails     `json:"taskStartFailedEventDetails,omitempty"`
-	TaskSubmitFailed *TaskErrorDetails     `json:"taskSubmitFailedEventDetails,omitempty"`
-
-	LambdaFunctionScheduled      *LambdaScheduledDetails `json:"lambdaFunctionScheduledEventDetails,omitempty"`
-	LambdaFunctionScheduleFailed *ErrorDetails           `json:"lambdaFunctionScheduleFailedEventDetails,omitempty"`
-	LambdaFunctionStartFailed    *ErrorDetails           `json:"lambdaFunctionStartFailedEventDetails,omitempty"`
-	LambdaFunctionSucceeded      *OutputDetails          `json:"lambdaFunctionSucceededEventDetails,omitempty"`
-	LambdaFunctionFailed         *ErrorDetails           `json:"lambdaFunctionFailedEventDetails,omitempty"`
-	LambdaFunctionTimedOut       *ErrorDetails           `json:"lambdaFunctionTimedOutEventDetails,omitempty"`
-
-	ActivityScheduled      *ActivityScheduledDetails `json:"activityScheduledEventDetails,omitempty"`
-	ActivityScheduleFailed *ErrorDetails             `json:"activityScheduleFailedEventDetails,omitempty"`
-	ActivityStarted        *ActivityStartedDetails   `json:"activityStartedEventDetails,omitempty"`
-	ActivitySucceeded      *OutputDetails            `json:"activitySucceededEventDetails,omitempty"`
-	ActivityFailed         *ErrorDetails             `json:"activityFailedEventDetails,omitempty"`
-	ActivityTimedOut       *ErrorDetails             `json:"activityTimedOutEventDetails,omitempty"`
+// Details is the details block of an event: one of the *…Details types
+// of this package.
+type Details interface {
+	appendJSON(b []byte) []byte
 }
 
 // DataDetails says whether a payload in an event was truncated.
@@ -194,28 +165,82 @@ type ActivityStartedDetails struct {
 	WorkerName string `json:"workerName,omitempty"`
 }
 
-// eventAlias has Event's fields without its methods, for decoding.
-type eventAlias Event
+// wireEvent is an event's JSON form as encoding/json reads it, with one
+// member per details key.
+type wireEvent struct {
+	Timestamp       float64 `json:"timestamp"`
+	ID              int64   `json:"id"`
+	PreviousEventID int64   `json:"previousEventId"`
+	Type            string  `json:"type"`
+
+	ExecutionStarted      *ExecutionStartedDetails  `json:"executionStartedEventDetails,omitempty"`
+	ExecutionSucceeded    *OutputDetails            `json:"executionSucceededEventDetails,omitempty"`
+	ExecutionFailed       *ErrorDetails             `json:"executionFailedEventDetails,omitempty"`
+	ExecutionAborted      *ErrorDetails             `json:"executionAbortedEventDetails,omitempty"`
+	ExecutionTimedOut     *ErrorDetails             `json:"executionTimedOutEventDetails,omitempty"`
+	ExecutionRedriven     *ExecutionRedrivenDetails `json:"executionRedrivenEventDetails,omitempty"`
+	StateEntered          *StateEnteredDetails      `json:"stateEnteredEventDetails,omitempty"`
+	StateExited           *StateExitedDetails       `json:"stateExitedEventDetails,omitempty"`
+	MapStateStarted       *MapStateStartedDetails   `json:"mapStateStartedEventDetails,omitempty"`
+	MapIterationStarted   *MapIterationDetails      `json:"mapIterationStartedEventDetails,omitempty"`
+	MapIterationSucceeded *MapIterationDetails      `json:"mapIterationSucceededEventDetails,omitempty"`
+	MapIterationFailed    *MapIterationDetails      `json:"mapIterationFailedEventDetails,omitempty"`
+	MapIterationAborted   *MapIterationDetails      `json:"mapIterationAbortedEventDetails,omitempty"`
+	MapRunStarted         *MapRunStartedDetails     `json:"mapRunStartedEventDetails,omitempty"`
+	MapRunFailed          *ErrorDetails             `json:"mapRunFailedEventDetails,omitempty"`
+	EvaluationFailed      *EvaluationFailedDetails  `json:"evaluationFailedEventDetails,omitempty"`
+
+	TaskScheduled    *TaskScheduledDetails `json:"taskScheduledEventDetails,omitempty"`
+	TaskStarted      *TaskDetails          `json:"taskStartedEventDetails,omitempty"`
+	TaskSubmitted    *TaskOutputDetails    `json:"taskSubmittedEventDetails,omitempty"`
+	TaskSucceeded    *TaskOutputDetails    `json:"taskSucceededEventDetails,omitempty"`
+	TaskFailed       *TaskErrorDetails     `json:"taskFailedEventDetails,omitempty"`
+	TaskTimedOut     *TaskErrorDetails     `json:"taskTimedOutEventDetails,omitempty"`
+	TaskStartFailed  *TaskErrorDetails     `json:"taskStartFailedEventDetails,omitempty"`
+	TaskSubmitFailed *TaskErrorDetails     `json:"taskSubmitFailedEventDetails,omitempty"`
+
+	LambdaFunctionScheduled      *LambdaScheduledDetails `json:"lambdaFunctionScheduledEventDetails,omitempty"`
+	LambdaFunctionScheduleFailed *ErrorDetails           `json:"lambdaFunctionScheduleFailedEventDetails,omitempty"`
+	LambdaFunctionStartFailed    *ErrorDetails           `json:"lambdaFunctionStartFailedEventDetails,omitempty"`
+	LambdaFunctionSucceeded      *OutputDetails          `json:"lambdaFunctionSucceededEventDetails,omitempty"`
+	LambdaFunctionFailed         *ErrorDetails           `json:"lambdaFunctionFailedEventDetails,omitempty"`
+	LambdaFunctionTimedOut       *ErrorDetails           `json:"lambdaFunctionTimedOutEventDetails,omitempty"`
+
+	ActivityScheduled      *ActivityScheduledDetails `json:"activityScheduledEventDetails,omitempty"`
+	ActivityScheduleFailed *ErrorDetails             `json:"activityScheduleFailedEventDetails,omitempty"`
+	ActivityStarted        *ActivityStartedDetails   `json:"activityStartedEventDetails,omitempty"`
+	ActivitySucceeded      *OutputDetails            `json:"activitySucceededEventDetails,omitempty"`
+	ActivityFailed         *ErrorDetails             `json:"activityFailedEventDetails,omitempty"`
+	ActivityTimedOut       *ErrorDetails             `json:"activityTimedOutEventDetails,omitempty"`
+}
 
 // MarshalJSON writes the event as the Step Functions API does, with the
-// timestamp as epoch seconds (millisecond precision) and only the details
-// block that is set (see AppendJSON).
+// timestamp as epoch seconds (millisecond precision) and the details
+// block, if any (see AppendJSON).
 func (e *Event) MarshalJSON() ([]byte, error) {
 	return e.AppendJSON(make([]byte, 0, 256)), nil
 }
 
 // UnmarshalJSON reads an event written by MarshalJSON.
 func (e *Event) UnmarshalJSON(b []byte) error {
-	var w struct {
-		Timestamp float64 `json:"timestamp"`
-		*eventAlias
-	}
-	w.eventAlias = (*eventAlias)(e)
+	var w wireEvent
 	if err := json.Unmarshal(b, &w); err != nil {
 		return fmt.Errorf("decode history event: %w", err)
 	}
 	sec, frac := math.Modf(w.Timestamp)
-	e.Timestamp = time.Unix(int64(sec), int64(math.Round(frac*1000))*int64(time.Millisecond)).UTC()
+	*e = Event{
+		ID:              w.ID,
+		PreviousEventID: w.PreviousEventID,
+		Timestamp:       time.Unix(int64(sec), int64(math.Round(frac*1000))*int64(time.Millisecond)).UTC(),
+		Type:            w.Type,
+	}
+	// The details block is the one pointer member that is set.
+	v := reflect.ValueOf(&w).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.Pointer && !f.IsNil() {
+			e.Details = f.Interface().(Details)
+		}
+	}
 	return nil
 }
 

@@ -11,8 +11,8 @@ import (
 func TestEventJSONRoundTrip(t *testing.T) {
 	e := &Event{
 		ID: 2, PreviousEventID: 1, Type: "PassStateEntered",
-		Timestamp:    time.Date(2026, 1, 2, 3, 4, 5, 123e6, time.UTC),
-		StateEntered: &StateEnteredDetails{Name: "A", Input: Text(`{"a":1}`), InputDetails: &DataDetails{}},
+		Timestamp: time.Date(2026, 1, 2, 3, 4, 5, 123e6, time.UTC),
+		Details:   &StateEnteredDetails{Name: "A", Input: Text(`{"a":1}`), InputDetails: &DataDetails{}},
 	}
 	b, err := json.Marshal(e)
 	if err != nil {
@@ -26,7 +26,7 @@ func TestEventJSONRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if !back.Timestamp.Equal(e.Timestamp) || back.StateEntered.Input.String() != e.StateEntered.Input.String() || back.ID != 2 {
+	if !back.Timestamp.Equal(e.Timestamp) || back.Details.(*StateEnteredDetails).Input.String() != e.Details.(*StateEnteredDetails).Input.String() || back.ID != 2 {
 		t.Fatalf("round trip: %+v", back)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -59,7 +60,7 @@ func TestActivityRoundTrip(t *testing.T) {
 	if got := joinTypes(types); got != want {
 		t.Fatalf("history %s", got)
 	}
-	if w := readHistory(t, s, p.ExecutionARN)[3].ActivityStarted.WorkerName; w != "worker-1" {
+	if w := readHistory(t, s, p.ExecutionARN)[3].Details.(*history.ActivityStartedDetails).WorkerName; w != "worker-1" {
 		t.Fatalf("worker %q", w)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl/failure"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/service"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/value"
@@ -97,7 +98,7 @@ func TestRedriveExecution(t *testing.T) {
 	for i, e := range evs {
 		if e.Type == "ExecutionRedriven" {
 			redriven = append(redriven, i)
-			if e.ExecutionRedriven == nil || e.ExecutionRedriven.RedriveCount != 1 || evs[i-1].Type != "ExecutionFailed" {
+			if d, ok := e.Details.(*history.ExecutionRedrivenDetails); !ok || d.RedriveCount != 1 || evs[i-1].Type != "ExecutionFailed" {
 				t.Fatalf("ExecutionRedriven %+v after %s", e, evs[i-1].Type)
 			}
 		}

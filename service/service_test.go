@@ -143,7 +143,7 @@ func TestHistoryPaging(t *testing.T) {
 		var evs []history.Event
 		for range n {
 			evs = append(evs, history.Event{ID: id, PreviousEventID: id - 1, Type: "PassStateEntered", Timestamp: time.Unix(1700000000, 0),
-				StateEntered: &history.StateEnteredDetails{Name: "P", Input: history.Text(`{"secret":1}`)}})
+				Details: &history.StateEnteredDetails{Name: "P", Input: history.Text(`{"secret":1}`)}})
 			id++
 		}
 		b, err := json.Marshal(evs)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl/failure"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/history"
 	"github.com/stepwise-run/stepwise/value"
 )
 
@@ -99,8 +100,8 @@ func (c *collector) tolerance() *failure.Error {
 // events notes the states a step of the run entered.
 func (c *collector) events(res engine.Result) {
 	for _, e := range res.Events {
-		if e.StateEntered != nil && strings.HasSuffix(e.Type, "StateEntered") {
-			c.entered = append(c.entered, e.StateEntered.Name)
+		if d, ok := e.Details.(*history.StateEnteredDetails); ok && strings.HasSuffix(e.Type, "StateEntered") {
+			c.entered = append(c.entered, d.Name)
 		}
 	}
 }

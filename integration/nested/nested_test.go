@@ -298,8 +298,8 @@ func TestSync(t *testing.T) {
 			var types []string
 			for _, e := range s.events(t, pa) {
 				types = append(types, e.Type)
-				if e.Type == "TaskSubmitted" && !strings.Contains(e.TaskSubmitted.Output.String(), ca) {
-					t.Errorf("TaskSubmitted output %s lacks the child ARN", e.TaskSubmitted.Output.String())
+				if d, ok := e.Details.(*history.TaskOutputDetails); ok && e.Type == "TaskSubmitted" && !strings.Contains(d.Output.String(), ca) {
+					t.Errorf("TaskSubmitted output %s lacks the child ARN", d.Output.String())
 				}
 			}
 			want := "ExecutionStarted TaskStateEntered TaskScheduled TaskStarted TaskSubmitted TaskSucceeded TaskStateExited ExecutionSucceeded"
