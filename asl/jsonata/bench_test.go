@@ -108,3 +108,35 @@ func BenchmarkAWSFunctions(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPassStateShared evaluates one state of the engine's Pass chain
+// the way the engine does now: one Env per run, without AWS's functions
+// (the expression names none), its Lookup reading the state's $states.
+func BenchmarkPassStateShared(b *testing.B) {
+	var items []string
+	for i := range 12 {
+		items = append(items, fmt.Sprintf(`{"sku":"SKU-%04d","qty":%d,"price":%d.99}`, i, i+1, 10+i))
+	}
+	input := value.MustParse(`{"doc":{"id":"7f1c0e7a-1d2b-4c38-9a0e-5b2f6c7d8e9f","name":"order","count":12,"tags":["a","b","c"],"items":[` +
+		strings.Join(items, ",") + `]},"padding":"` + strings.Repeat("x", 420) + `"}`)
+	e, err := Compile(passChainExpr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var states *value.Object
+	env := &Env{Lookup: func(name string) (any, bool) {
+		if name == "states" {
+			return states, true
+		}
+		return nil, false
+	}}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		states = value.NewObject(1)
+		states.Set("input", input)
+		if _, _, err := e.Eval(ctx, Undefined{}, env); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -117,6 +117,10 @@ type evaluator struct {
 	// newFrame.
 	frames    *[frameChunk]frame
 	frameUsed int
+	// captured is set once a function value (a lambda, a thunk or a
+	// transform) has captured a frame: the frames may then outlive the
+	// evaluation, and the evaluator must not be reused.
+	captured bool
 }
 
 // evaluatorWithArgs is an evaluator with its first argument slots in the
@@ -163,18 +167,22 @@ func (ev *evaluator) newArgs(n int) []any {
 	return s
 }
 
-// newEvaluator returns the state for one evaluation; calls says whether
-// the expression calls functions.
-func newEvaluator(ctx context.Context, env *Env, calls bool) *evaluator {
-	var ev *evaluator
+// newEvaluator returns a new state for evaluations; calls says whether
+// the expressions evaluated call functions.
+func newEvaluator(calls bool) *evaluator {
 	if calls {
 		ea := &evaluatorWithArgs{}
-		ev = &ea.evaluator
-		ev.argSpace = ea.args[:]
-	} else {
-		ev = &evaluator{}
+		ea.argSpace = ea.args[:]
+		return &ea.evaluator
 	}
+	return &evaluator{}
+}
+
+// start prepares ev for one evaluation.
+func (ev *evaluator) start(ctx context.Context, env *Env) {
 	ev.ctx, ev.env, ev.maxDepth, ev.maxSteps = ctx, env, DefaultMaxDepth, DefaultMaxSteps
+	ev.depth, ev.steps, ev.vclock = 0, 0, 0
+	ev.now, ev.hasNow = time.Time{}, false
 	if env != nil {
 		if env.Limits.MaxDepth > 0 {
 			ev.maxDepth = env.Limits.MaxDepth
@@ -187,7 +195,23 @@ func newEvaluator(ctx context.Context, env *Env, calls bool) *evaluator {
 			ev.hasNow = true
 		}
 	}
-	return ev
+}
+
+// reusable reports whether nothing made by the evaluation just ended can
+// still refer to ev's frames, and if so forgets the evaluation's values, so
+// that ev can be used for another evaluation. The argument slots already
+// handed out stay used: results may hold them.
+func (ev *evaluator) reusable() bool {
+	if ev.captured {
+		return false
+	}
+	ev.ctx, ev.env = nil, nil
+	ev.root = frame{}
+	if ev.frames != nil {
+		clear(ev.frames[:ev.frameUsed])
+		ev.frameUsed = 0
+	}
+	return true
 }
 
 // charge adds n steps of work and checks the budget and the context.

@@ -139,12 +139,14 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 		v, _ := ev.lookupVar(n.op, env)
 		return v, nil
 	case ntLambda:
+		ev.captured = true
 		return &lambda{params: n.params, sig: n.sig, body: n.body, input: input, env: env, thunk: n.thunk, pos: n.pos}, nil
 	case ntPartial:
 		return ev.partial(n, input, env)
 	case ntApply:
 		return ev.applyExpr(n, input, env)
 	case ntTransform:
+		ev.captured = true
 		return &lambda{transform: n, env: env, input: input, sig: transformSig}, nil
 	case ntOperator:
 		return Undefined{}, nil

@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"context"
+	"sync"
 
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -12,6 +13,9 @@ type Expr struct {
 	src   string
 	ast   *node
 	calls bool // the expression calls functions
+
+	// evaluators holds the states of finished evaluations for reuse.
+	evaluators sync.Pool
 }
 
 // Compile parses an expression once. Syntax errors are *Error values with
@@ -61,7 +65,20 @@ func (e *Expr) Eval(ctx context.Context, input any, env *Env) (result any, defin
 			return r, true, nil
 		}
 	}
-	ev := newEvaluator(ctx, env, e.calls)
+	ev, _ := e.evaluators.Get().(*evaluator)
+	if ev == nil {
+		ev = newEvaluator(e.calls)
+	}
+	ev.start(ctx, env)
+	result, defined, err = e.eval(ev, input)
+	if ev.reusable() {
+		e.evaluators.Put(ev)
+	}
+	return result, defined, err
+}
+
+// eval runs the evaluation of e on ev.
+func (e *Expr) eval(ev *evaluator, input any) (any, bool, error) {
 	root := &ev.root
 	root.nbuf[0], root.vbuf[0] = "$", input
 	root.names, root.vals = root.nbuf[:1], root.vbuf[:1]

@@ -202,6 +202,36 @@ func TestFunctionResult(t *testing.T) {
 	}
 }
 
+// TestFunctionResultOutlivesEval checks that a function returned by one
+// evaluation keeps its own bindings when the expression is evaluated again
+// (the evaluation state is reused only when nothing can refer to it).
+func TestFunctionResultOutlivesEval(t *testing.T) {
+	e, err := Compile(`($y := $; function($x){ $x + $y })`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := Compile(`[$f(10), $f(10)]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var fns []any
+	for i := range 3 {
+		f, _, err := e.Eval(ctx, float64(i), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fns = append(fns, f)
+	}
+	for i, f := range fns {
+		env := &Env{Lookup: func(name string) (any, bool) { return f, name == "f" }}
+		got, _, err := call.Eval(ctx, Undefined{}, env)
+		if want := []any{float64(10 + i), float64(10 + i)}; err != nil || !value.Equal(got, want) {
+			t.Errorf("function %d: got %v, %v; want %v", i, got, err, want)
+		}
+	}
+}
+
 // TestErrorPositions checks positions and tokens against jsonata-js 2.0.6.
 func TestErrorPositions(t *testing.T) {
 	tests := []struct {
