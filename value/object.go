@@ -128,6 +128,14 @@ func (o *Object) Set(key string, v any) {
 		o.members[i].val = v
 		return
 	}
+	o.Append(key, v)
+}
+
+// Append adds a member named key at the end, without looking for a member
+// of that name: the caller knows that there is none (for instance a
+// template whose keys are distinct). Appending a key that exists would
+// give the object two members of that name.
+func (o *Object) Append(key string, v any) {
 	if o.encLen > 0 {
 		if n, ok := cheapLen(v); ok {
 			if len(o.members) > 0 {

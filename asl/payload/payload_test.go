@@ -32,6 +32,9 @@ func TestTemplateApply(t *testing.T) {
 		{`{"const":{"a":[1,2]}}`, `{"const":{"a":[1,2]}}`},
 		{`{".$":"$.a"}`, `{"":1}`},
 		{`[{"k.$":"$.a"}]`, `[{"k":1}]`},
+		// "k" and "k.$" name the same member: the first's place, the last's value.
+		{`{"k":0,"m.$":"$.s","k.$":"$.a"}`, `{"k":1,"m":"x-y"}`},
+		{`{"k.$":"$.a","k":0}`, `{"k":0}`},
 		{`"plain"`, `"plain"`},
 	}
 	for _, tt := range tests {

@@ -48,6 +48,9 @@ type constNode struct{ v any }
 type objectNode struct {
 	keys []string
 	vals []node
+	// distinct says the keys are all different ("a" and "a.$" are not),
+	// so that apply adds members without looking for an earlier one.
+	distinct bool
 }
 
 type arrayNode struct{ elems []node }
@@ -121,6 +124,7 @@ func compileNode(v any, field, ptr string) (node, error) {
 		if !dynamic {
 			return constNode{rebuild(on)}, nil
 		}
+		on.distinct = distinct(on.keys)
 		return on, nil
 	case []any:
 		an := &arrayNode{elems: make([]node, len(x))}
@@ -193,9 +197,25 @@ func (n *objectNode) apply(s *Scope) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		o.Set(k, v)
+		if n.distinct {
+			o.Append(k, v)
+		} else {
+			o.Set(k, v)
+		}
 	}
 	return o, nil
+}
+
+// distinct reports whether the keys are all different.
+func distinct(keys []string) bool {
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+	}
+	return true
 }
 
 func (n *arrayNode) apply(s *Scope) (any, error) {
