@@ -151,8 +151,8 @@ func (m *Machine) compileState(s *asl.State, inherited string) (*node, error) {
 		(n.lang == asl.JSONata && (strings.Contains(raw, "context") || wholeStates.MatchString(raw)))
 	c := stateCompiler{n: n, loc: s.Location}
 
-	n.inputPath = c.optPath(s.InputPath, "InputPath")
-	n.outputPath = c.optPath(s.OutputPath, "OutputPath")
+	n.inputPath = identityAsNil(c.optPath(s.InputPath, "InputPath"))
+	n.outputPath = identityAsNil(c.optPath(s.OutputPath, "OutputPath"))
 	n.resultPath = c.optPath(s.ResultPath, "ResultPath")
 	n.itemsPath = c.optPath(s.ItemsPath, "ItemsPath")
 	n.secondsPath = c.path(s.SecondsPath, "SecondsPath")
@@ -333,4 +333,13 @@ func (c *stateCompiler) jsonata(v any, has bool, field string) *jtemplate {
 		c.fail(field, err)
 	}
 	return t
+}
+
+// identityAsNil returns nil for the path "$", which selects the whole
+// document as an absent InputPath or OutputPath does, and p otherwise.
+func identityAsNil(p *jsonpath.Path) *jsonpath.Path {
+	if p != nil && p.Root() == jsonpath.Input && p.IsRoot() {
+		return nil
+	}
+	return p
 }
