@@ -64,6 +64,9 @@ type sortTerm struct {
 type groupSpec struct {
 	pairs [][2]*node
 	pos   int
+	// keys are the keys when they are all distinct string literals (set
+	// by markAll): they then need no evaluation.
+	keys []string
 }
 
 // node is an AST node. The parser and the post-processing share it, as in
@@ -109,6 +112,7 @@ type node struct {
 	ancestor           *slot
 	slot               *slot
 	simple             bool       // path of plain names: evaluated by simplePath
+	builtin            *Function  // the built-in function a variable names, if any (set by markAll)
 	ctor               *groupSpec // object constructor of a unary '{' node
 	seekingParent      *slotList  // nil when undefined; shared like a JS array
 }

@@ -253,3 +253,28 @@ func (ev *evaluator) lookupVar(name string, env *frame) (any, bool) {
 	}
 	return Undefined{}, false
 }
+
+// lookupVariable is lookupVar for a variable node, whose built-in function
+// (if it names one) was found when the expression was compiled.
+func (ev *evaluator) lookupVariable(n *node, env *frame) (any, bool) {
+	if n.builtin == nil {
+		return ev.lookupVar(n.op, env)
+	}
+	if v, ok := env.lookup(n.op); ok {
+		return v, true
+	}
+	if ev.env != nil {
+		if ev.env.Lookup != nil {
+			if v, ok := ev.env.Lookup(n.op); ok {
+				return v, true
+			}
+		}
+		if f, ok := ev.env.Functions[n.op]; ok {
+			if f == nil {
+				return Undefined{}, false
+			}
+			return f, true
+		}
+	}
+	return n.builtin, true
+}

@@ -136,7 +136,7 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 			}
 			return input, nil
 		}
-		v, _ := ev.lookupVar(n.op, env)
+		v, _ := ev.lookupVariable(n, env)
 		return v, nil
 	case ntLambda:
 		ev.captured = true

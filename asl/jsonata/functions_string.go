@@ -32,9 +32,22 @@ func fnString(c call, args []any) (any, error) {
 		if isNonFinite(x) {
 			return nil, errv("D3001", x)
 		}
+		if i := int(x); float64(i) == x && i >= 0 && i < len(smallIntegers) {
+			return smallIntegers[i], nil
+		}
 	}
 	return jsonString(v, pretty)
 }
+
+// smallIntegers are the strings of the integers from 0 to 99, boxed once,
+// so that $string of a small count or index allocates nothing. The table
+// is never modified.
+var smallIntegers = func() (t [100]any) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+}()
 
 // runesOf splits s into code points, as jsonata-js's stringToArray does.
 func runesOf(s string) []rune { return []rune(s) }

@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/stepwise-run/stepwise/value"
@@ -151,8 +152,36 @@ func fastPath(n *node, input any, env *Env) (any, bool) {
 // lambda, a built-in or Go function, or a regular expression).
 func IsFunction(v any) bool { return isFunction(v) }
 
-// markAll flags the simple paths of an AST for the fast path.
-func markAll(n *node) { walk(n, markSimple) }
+// markAll flags the simple paths of an AST for the fast path, resolves the
+// names of built-in functions and lists the literal keys of object
+// constructors.
+func markAll(n *node) {
+	walk(n, func(n *node) {
+		markSimple(n)
+		if n.typ == ntVariable {
+			n.builtin = builtins[n.op]
+		}
+		markKeys(n.ctor)
+		markKeys(n.group)
+	})
+}
+
+// markKeys sets g.keys when the keys of g are distinct string literals.
+func markKeys(g *groupSpec) {
+	if g == nil || g.keys != nil {
+		return
+	}
+	keys := make([]string, 0, len(g.pairs))
+	for _, p := range g.pairs {
+		k := p[0]
+		s, ok := k.val.(string)
+		if k.typ != ntString || !ok || k.predicate != nil || k.stages != nil || k.group != nil || slices.Contains(keys, s) {
+			return
+		}
+		keys = append(keys, s)
+	}
+	g.keys = keys
+}
 
 // walk calls f for n and every node below it.
 func walk(n *node, f func(*node)) {

@@ -27,7 +27,7 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 			}
 		} else {
 			var ok bool
-			if v, ok = ev.lookupVar(name, env); !ok {
+			if v, ok = ev.lookupVariable(steps[0], env); !ok {
 				ev.vclock += evals
 				return Undefined{}, true
 			}
@@ -600,33 +600,44 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 // constructObject is group for a single input item (the common object
 // constructor): the same evaluation order, without the grouping maps.
 func (ev *evaluator) constructObject(g *groupSpec, item any, env *frame, result *value.Object) (any, error) {
-	var keyBuf [16]string
-	var idxBuf [16]int
-	keys, idx := keyBuf[:0], idxBuf[:0]
-	for pi, pair := range g.pairs {
-		k, err := ev.eval(pair[0], item, env)
-		if err != nil {
+	keys, idx := g.keys, []int(nil) // idx maps keys to pairs, when some are left out
+	if keys != nil {
+		if err := ev.literalKeys(g); err != nil {
 			return nil, err
 		}
-		if isUndef(k) {
-			continue
-		}
-		key, ok := k.(string)
-		if !ok {
-			return nil, newError("T1003", g.pos, "").val(k)
-		}
-		for _, prev := range keys {
-			if prev == key {
-				return nil, newError("D1009", g.pos, "").val(key)
+	} else {
+		var keyBuf [16]string
+		var idxBuf [16]int
+		keys, idx = keyBuf[:0], idxBuf[:0]
+		for pi, pair := range g.pairs {
+			k, err := ev.eval(pair[0], item, env)
+			if err != nil {
+				return nil, err
 			}
+			if isUndef(k) {
+				continue
+			}
+			key, ok := k.(string)
+			if !ok {
+				return nil, newError("T1003", g.pos, "").val(k)
+			}
+			for _, prev := range keys {
+				if prev == key {
+					return nil, newError("D1009", g.pos, "").val(key)
+				}
+			}
+			keys = append(keys, key)
+			idx = append(idx, pi)
 		}
-		keys = append(keys, key)
-		idx = append(idx, pi)
 	}
 	pending := concurrentError{t0: ev.vclock, end: ev.vclock}
 	for i, key := range keys {
+		pi := i
+		if idx != nil {
+			pi = idx[i]
+		}
 		ev.vclock = pending.t0
-		v, err := ev.eval(g.pairs[idx[i]][1], item, env)
+		v, err := ev.eval(g.pairs[pi][1], item, env)
 		if err != nil {
 			if pending.add(err, ev.vclock-pending.t0) {
 				return nil, err
@@ -642,6 +653,24 @@ func (ev *evaluator) constructObject(g *groupSpec, item any, env *frame, result 
 		return nil, err
 	}
 	return result, nil
+}
+
+// literalKeys does for the literal keys of g (see groupSpec.keys) what
+// evaluating them would do: it counts their steps and enforces the limits.
+func (ev *evaluator) literalKeys(g *groupSpec) error {
+	for _, p := range g.pairs {
+		if ev.depth+1 > ev.maxDepth {
+			return newError("U1001", p[0].pos, "")
+		}
+		ev.steps++
+		ev.vclock++
+		if ev.steps%ctxCheckInterval == 0 || ev.steps > ev.maxSteps {
+			if err := ev.charge(0); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func reduceTupleStream(data any) tuple {
