@@ -43,6 +43,9 @@ type node struct {
 	// ("PassStateEntered", …), built once.
 	enteredType, exitedType string
 
+	// next is the state named by Next, if any, found once.
+	next *node
+
 	// needsContext is true when any field of the state reads the context
 	// object ("$$"), so the engine builds it only for those states.
 	needsContext bool
@@ -139,6 +142,11 @@ func (m *Machine) compileGraph(def *asl.Definition, key, inherited string) (*gra
 			return nil, err
 		}
 		g.states[name] = n
+	}
+	for _, n := range g.states {
+		if !n.s.End {
+			n.next = g.states[n.s.Next]
+		}
 	}
 	return g, nil
 }

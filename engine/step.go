@@ -493,7 +493,11 @@ func (r *run) transition(f *Frame, output any, next, text string) {
 		f.phase = phaseDone
 		return
 	}
-	f.node = f.g.states[next]
+	if n := f.node; n.next != nil && next == n.s.Next {
+		f.node = n.next
+	} else {
+		f.node = f.g.states[next]
+	}
 	f.input, f.inputText = output, text
 	f.phase = phaseEnter
 	if f.node == nil {
