@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 
@@ -46,6 +47,29 @@ func (e *Expr) String() string { return e.src }
 // *Function or another function type the caller can detect with
 // IsFunction. Errors are *Error values.
 func (e *Expr) Eval(ctx context.Context, input any, env *Env) (result any, defined bool, err error) {
+	return e.evaluate(ctx, input, env, nil)
+}
+
+// ErrNotJSON is the error of EvalJSON for a result that is or holds a
+// function value.
+var ErrNotJSON = errors.New("jsonata: the result is not a JSON value")
+
+// EvalJSON is Eval for a caller that accepts only JSON values: a result
+// that is or holds a function value fails with ErrNotJSON. Values the
+// result takes from input or from Env.Lookup are not looked into, so the
+// caller need not look through the result again when those are JSON.
+func (e *Expr) EvalJSON(ctx context.Context, input any, env *Env) (result any, defined bool, err error) {
+	var fn bool
+	result, defined, err = e.evaluate(ctx, input, env, &fn)
+	if err == nil && (fn || IsFunction(result)) {
+		return nil, false, ErrNotJSON
+	}
+	return result, defined, err
+}
+
+// evaluate is Eval; it sets *fn (unless fn is nil) when the result it
+// converts holds a function value.
+func (e *Expr) evaluate(ctx context.Context, input any, env *Env, fn *bool) (result any, defined bool, err error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -71,7 +95,7 @@ func (e *Expr) Eval(ctx context.Context, input any, env *Env) (result any, defin
 		ev = newEvaluator(e.calls)
 	}
 	ev.start(ctx, env)
-	result, defined, err = e.eval(ev, input)
+	result, defined, err = e.eval(ev, input, fn)
 	if ev.reusable() {
 		e.evaluators.Put(ev)
 	}
@@ -79,7 +103,7 @@ func (e *Expr) Eval(ctx context.Context, input any, env *Env) (result any, defin
 }
 
 // eval runs the evaluation of e on ev.
-func (e *Expr) eval(ev *evaluator, input any) (any, bool, error) {
+func (e *Expr) eval(ev *evaluator, input any, fn *bool) (any, bool, error) {
 	root := &ev.root
 	root.nbuf[0], root.vbuf[0] = "$", input
 	root.names, root.vals = root.nbuf[:1], root.vbuf[:1]
@@ -96,7 +120,8 @@ func (e *Expr) eval(ev *evaluator, input any) (any, bool, error) {
 	if isUndef(r) {
 		return nil, false, nil
 	}
-	return output(r), true, nil
+	r, _ = convertOut(r, fn)
+	return r, true, nil
 }
 
 // fastPath evaluates a top-level path of names (such as

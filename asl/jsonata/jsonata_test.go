@@ -202,6 +202,27 @@ func TestFunctionResult(t *testing.T) {
 	}
 }
 
+func TestEvalJSON(t *testing.T) {
+	env := statesEnv(`{"a": [1, 2], "o": {"b": true}}`)
+	for expr, want := range map[string]error{
+		`function($x){$x}`:           ErrNotJSON,
+		`{"a": [1, $sum]}`:           ErrNotJSON,
+		`[{"x": {"y": $uppercase}}]`: ErrNotJSON,
+		`/a/`:                        ErrNotJSON,
+		`{"a": $states.input.a, "s": $string(1)}`: nil,
+		`$states.input.o`:                         nil,
+		`$sum(1)`:                                 nil,
+	} {
+		e, err := Compile(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.EvalJSON(context.Background(), Undefined{}, env); err != want {
+			t.Errorf("%s: got %v, want %v", expr, err, want)
+		}
+	}
+}
+
 // TestFunctionResultOutlivesEval checks that a function returned by one
 // evaluation keeps its own bindings when the expression is evaluated again
 // (the evaluation state is reused only when nothing can refer to it).

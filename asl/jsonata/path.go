@@ -646,7 +646,7 @@ func (ev *evaluator) constructObject(g *groupSpec, item any, env *frame, result 
 		}
 		pending.done(ev)
 		if !isUndef(v) {
-			result.Set(key, v)
+			result.Append(key, v) // the keys are distinct
 		}
 	}
 	if err := pending.finish(ev); err != nil {

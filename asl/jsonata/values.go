@@ -315,22 +315,24 @@ func typeOf(v any) string {
 // items null (as JSON.stringify writes them). It copies only containers
 // whose contents change, in one pass.
 func output(v any) any {
-	r, _ := convertOut(v)
+	r, _ := convertOut(v, nil)
 	return r
 }
 
-func convertOut(v any) (any, bool) {
+// convertOut is output; it reports whether it changed v, and sets *fn
+// (unless fn is nil) when it meets a function value.
+func convertOut(v any, fn *bool) (any, bool) {
 	switch x := v.(type) {
 	case *seq:
 		out := make([]any, len(x.items))
 		for i, e := range x.items {
-			out[i], _ = convertOut(e) // undefined items become null, as in JSON.stringify
+			out[i], _ = convertOut(e, fn) // undefined items become null, as in JSON.stringify
 		}
 		return out, true
 	case []any:
 		var out []any
 		for i, e := range x {
-			c, changed := convertOut(e)
+			c, changed := convertOut(e, fn)
 			if changed && out == nil {
 				out = make([]any, len(x))
 				copy(out, x[:i])
@@ -351,7 +353,7 @@ func convertOut(v any) (any, bool) {
 		var o *value.Object
 		for i := 0; i < n; i++ {
 			k, e := x.At(i)
-			c, changed := convertOut(e)
+			c, changed := convertOut(e, fn)
 			skip := isUndef(e) // undefined members are left out
 			if changed && o == nil {
 				o = value.NewObject(n)
@@ -369,10 +371,14 @@ func convertOut(v any) (any, bool) {
 		}
 		return o, true
 	case tuple:
-		c, _ := convertOut(tupleAt(x))
+		c, _ := convertOut(tupleAt(x), fn)
 		return c, true
 	case Undefined:
 		return nil, true
+	case *lambda, *Function, *regexLit:
+		if fn != nil {
+			*fn = true
+		}
 	}
 	return v, false
 }
