@@ -157,15 +157,18 @@ func (n *jnode) eval(s *jscope) (any, error) {
 	case jExpr:
 		r := s.run
 		r.jstates, r.jvars = s.states, s.vars
-		v, defined, err := n.expr.Eval(s.ctx, nil, r.jsonataEnv(n.awsFunctions))
+		// EvalJSON looks through the result for function values; what it
+		// does not look into comes from $states and the variables, which
+		// are JSON.
+		v, defined, err := n.expr.EvalJSON(s.ctx, nil, r.jsonataEnv(n.awsFunctions))
+		if err == jsonata.ErrNotJSON {
+			return nil, n.fail("returned an unsupported result type.")
+		}
 		if err != nil {
 			return nil, n.fail("threw an error during evaluation. " + err.Error())
 		}
 		if !defined {
 			return nil, n.fail("returned nothing (undefined).")
-		}
-		if !isJSONValue(v) {
-			return nil, n.fail("returned an unsupported result type.")
 		}
 		return v, nil
 	case jObject:
@@ -195,34 +198,6 @@ func (n *jnode) eval(s *jscope) (any, error) {
 func (n *jnode) fail(what string) *failure.Error {
 	return &failure.Error{Name: failure.QueryEvaluationError, Location: n.path,
 		Cause: "The JSONata expression '" + n.text + "' specified for the field '" + n.path + "' " + what}
-}
-
-// isJSONValue reports whether v belongs to the JSON value model (JSONata
-// can also yield functions, which AWS rejects).
-func isJSONValue(v any) bool {
-	switch x := v.(type) {
-	case nil, bool, float64, string:
-		return true
-	case *value.Object:
-		if x.Plain() {
-			return true
-		}
-		for i := range x.Len() {
-			if _, e := x.At(i); !isJSONValue(e) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		for _, e := range x {
-			if !isJSONValue(e) {
-				return false
-			}
-		}
-		return true
-	default:
-		return false
-	}
 }
 
 func itoa(i int) string {
