@@ -70,12 +70,19 @@ func TestActivityStartedSurvivesCrash(t *testing.T) {
 		t.Fatalf("SendTaskSuccess after the restart: %v", err)
 	}
 	var types []string
+	worker := ""
 	for _, e := range storedHistory(t, s, p.ExecutionARN) {
 		types = append(types, string(e.Type))
+		if d := e.ActivityStartedEventDetails; d != nil && d.WorkerName != nil {
+			worker = *d.WorkerName
+		}
 	}
 	got := strings.Join(types, " ")
 	want := "ExecutionStarted TaskStateEntered ActivityScheduled ActivityStarted ActivitySucceeded TaskStateExited ExecutionSucceeded"
 	if got != want {
 		t.Errorf("history after the restart:\n got  %s\n want %s", got, want)
+	}
+	if worker != "w1" {
+		t.Errorf("ActivityStarted names worker %q, want the one that claimed the task, w1", worker)
 	}
 }

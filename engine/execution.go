@@ -101,22 +101,38 @@ func (x *Execution) Variables() *Scope {
 // Waits reports whether a task of the execution waits for the task token
 // (its outcome would be consumed, not ignored).
 func (x *Execution) Waits(token string) bool {
-	var walk func(f *Frame) bool
-	walk = func(f *Frame) bool {
+	return x.waiting(token) != nil
+}
+
+// WaitsUnstarted reports whether a task waits for the token whose start
+// (ActivityStarted) is not recorded: an answer to it records the start
+// first, with the Input's Worker.
+func (x *Execution) WaitsUnstarted(token string) bool {
+	f := x.waiting(token)
+	return f != nil && !f.taskStarted
+}
+
+// waiting returns the frame whose task waits for the token, or nil.
+func (x *Execution) waiting(token string) *Frame {
+	var walk func(f *Frame) *Frame
+	walk = func(f *Frame) *Frame {
 		if f == nil {
-			return false
+			return nil
 		}
 		if f.phase == phaseWaitTask && f.taskToken == token {
-			return true
+			return f
 		}
 		for _, c := range f.children {
-			if walk(c) {
-				return true
+			if found := walk(c); found != nil {
+				return found
 			}
 		}
-		return false
+		return nil
 	}
-	return !x.Done() && walk(x.root)
+	if x.Done() {
+		return nil
+	}
+	return walk(x.root)
 }
 
 // StopTime is when the execution finished (zero while it runs).

@@ -99,16 +99,13 @@ func (r *Runner) sendToken(ctx context.Context, token string, in engine.Input) e
 	}
 	in.Token = token
 	in.Now = r.now()
-	if t, err := r.store.GetActivityTask(ctx, token); err == nil {
-		in.Worker = t.WorkerName // for an ActivityStarted the crash kept from being recorded
-	}
 	done := make(chan error, 1)
 	var ignored bool
 	// Not held behind the task's call (deliverToTask): a handler whose call
 	// waits for a worker that answers first (Lambda .waitForTaskToken)
 	// would wait for itself. The engine takes an answer before the
 	// submission.
-	r.deliver(arn, pending{in: in, done: done, ignored: &ignored})
+	r.deliver(arn, pending{in: in, done: done, ignored: &ignored, findWorker: true})
 	select {
 	case err := <-done:
 		if errors.Is(err, store.ErrNotFound) {

@@ -128,6 +128,9 @@ type pending struct {
 	// ignored, if set, receives whether the engine ignored the input (a
 	// stale or forged task token).
 	ignored *bool
+	// findWorker asks for the activity worker's name to be read from the
+	// store if the task's start is not recorded (see workerOf).
+	findWorker bool
 }
 
 // New returns a Runner. Call Start to begin recovery and background work.
@@ -457,6 +460,9 @@ func (r *Runner) apply(l *live, inputs []pending, finish func(error), cached boo
 		if p.in.Now.IsZero() {
 			p.in.Now = r.now()
 		}
+		if p.findWorker && x.WaitsUnstarted(p.in.Token) {
+			p.in.Worker = r.workerOf(p.in.Token)
+		}
 		res, err := m.Step(x, p.in)
 		if err != nil {
 			r.log.Error("step", "execution", arn, "err", err)
@@ -504,6 +510,18 @@ func (r *Runner) apply(l *live, inputs []pending, finish func(error), cached boo
 	r.committed(arn, string(x.Status))
 	r.afterCommit(arn, all, x.Meta.SkipTime, handed)
 	return nil
+}
+
+// workerOf returns the name of the worker that claimed the activity task
+// with token, or "". An answer to a task whose start the engine has not
+// recorded (the process died between handing the task out and committing
+// ActivityStarted) records the start first, naming this worker.
+func (r *Runner) workerOf(token string) string {
+	t, err := r.store.GetActivityTask(context.Background(), token)
+	if err != nil {
+		return ""
+	}
+	return t.WorkerName
 }
 
 // errNoCommit reports that inputs applied to a cached execution changed
