@@ -121,6 +121,27 @@ func TestActivityPollTimesOut(t *testing.T) {
 	}
 }
 
+// TestPollAfterDeleteActivity: GetActivityTask keeps activity records in a
+// cache; a deleted activity answers ActivityDoesNotExist at once.
+func TestPollAfterDeleteActivity(t *testing.T) {
+	e := newEnv(t, envOptions{pollWait: time.Millisecond})
+	ctx := context.Background()
+	act, err := e.client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("gone")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.DeleteActivity(ctx, &sfn.DeleteActivityInput{ActivityArn: act.ActivityArn}); err != nil {
+		t.Fatal(err)
+	}
+	var noAct *types.ActivityDoesNotExist
+	if _, err := e.client.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn}); !errors.As(err, &noAct) {
+		t.Fatalf("poll of a deleted activity: %v, want ActivityDoesNotExist", err)
+	}
+}
+
 // TestStopPolls checks that polls end at once after StopPolls, however long
 // their wait.
 func TestStopPolls(t *testing.T) {

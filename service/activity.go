@@ -110,6 +110,7 @@ func (s *Service) DeleteActivity(ctx context.Context, in *DeleteActivityInput) (
 	if _, err := parseARN(in.ActivityArn, "activityArn", arn.KindActivity); err != nil {
 		return nil, err
 	}
+	defer s.activities.forget(in.ActivityArn)
 	if err := s.store.DeleteActivity(ctx, in.ActivityArn); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, internal("delete activity", err)
 	}

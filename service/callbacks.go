@@ -105,7 +105,8 @@ func (s *Service) GetActivityTask(ctx context.Context, in *GetActivityTaskInput)
 	if err := checkLength(in.WorkerName, "workerName", 80); err != nil {
 		return nil, err
 	}
-	if _, err := s.store.GetActivity(ctx, in.ActivityArn); err != nil {
+	if _, err := s.activities.get(in.ActivityArn, func() (*store.Activity, error) { return s.store.GetActivity(ctx, in.ActivityArn) },
+		func(*store.Activity) bool { return true }); err != nil {
 		return nil, notFoundAs(err, newError(CodeActivityDoesNotExist, "Activity Does Not Exist: '%s'", in.ActivityArn), "get activity task")
 	}
 	if err := s.needCallbacks(); err != nil {

@@ -65,8 +65,10 @@ type Service struct {
 	// time; tag changes and deletion forget the entry.
 	skipTime sync.Map
 
-	// machines caches state machine records for StartExecution.
-	machines machineCache
+	// machines and activities cache records for StartExecution and
+	// GetActivityTask.
+	machines   recordCache[store.StateMachine]
+	activities recordCache[store.Activity]
 
 	// mu serialises the read-check-write steps that the store does not make
 	// atomic on its own (alias routing checks against version deletion,
