@@ -118,8 +118,8 @@ func fnPartition(c call, args []any) (any, error) {
 	if !value.IsInteger(size) || size < 1 {
 		return nil, awsError("partition", "the chunk size must be a positive integer")
 	}
-	n := int(math.Min(size, float64(len(items))))
-	out := make([]any, 0, (len(items)+n-1)/max(n, 1))
+	n := max(int(math.Min(size, float64(len(items)))), 1) // 1 for no items: no chunks
+	out := make([]any, 0, (len(items)+n-1)/n)
 	for i := 0; i < len(items); i += n {
 		end := min(i+n, len(items))
 		chunk := make([]any, end-i)

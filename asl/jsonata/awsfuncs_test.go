@@ -42,6 +42,7 @@ func TestAWSFunctionsRecorded(t *testing.T) {
 		{`$eval("1")`, `{}`, "", "T1006: Attempted to invoke a non-function"},
 		{`$range(10, 0, -5)`, `{}`, `[10,5,0]`, ""},
 		{`$partition([1,2,3,4,5,6,7,8,9], 3)`, `{}`, `[[1,2,3],[4,5,6],[7,8,9]]`, ""},
+		{`$partition([], 3)`, `{}`, `[]`, ""},
 		{`$hash("hello", "MD5")`, `{}`, `"5d41402abc4b2a76b9719d911017c592"`, ""},
 		{`$hash("hello", "SHA-1")`, `{}`, `"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"`, ""},
 		{`$hash("hello", "SHA-256")`, `{}`, `"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"`, ""},
