@@ -111,7 +111,17 @@ func (ev *evaluator) function(n *node, input any, env *frame, applyTo []any) (an
 	args := ev.newArgs(len(n.args) + len(applyTo))
 	args = append(args, applyTo...)
 	for _, a := range n.args {
-		v, err := ev.eval(a, input, env)
+		var v any
+		var err error
+		if proc == any(mergeFunction) && len(n.args) == 1 && applyTo == nil &&
+			a.typ == ntUnary && a.op == "[" && a.predicate == nil && a.group == nil && !a.consarray {
+			var merged *value.Object
+			if merged, v, err = ev.mergeArray(a, input, env); merged != nil {
+				return merged, nil
+			}
+		} else {
+			v, err = ev.eval(a, input, env)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -131,6 +141,66 @@ func (ev *evaluator) function(n *node, input any, env *frame, applyTo []any) (an
 		return nil, err
 	}
 	return result, nil
+}
+
+// mergeFunction is the built-in $merge (set by init).
+var mergeFunction *Function
+
+// mergeArray evaluates the array constructor a, the only argument of a
+// call of the built-in $merge, as eval would. When its items are all
+// objects, it returns their merge, as calling $merge would, without
+// making the array; otherwise it returns the array, for the call.
+func (ev *evaluator) mergeArray(a *node, input any, env *frame) (*value.Object, any, error) {
+	// What eval does on entering a node.
+	ev.depth++
+	if ev.depth > ev.maxDepth {
+		ev.depth--
+		return nil, nil, newError("U1001", a.pos, "")
+	}
+	ev.steps++
+	ev.vclock++
+	if ev.steps%ctxCheckInterval == 0 || ev.steps > ev.maxSteps {
+		if err := ev.charge(0); err != nil {
+			ev.depth--
+			return nil, nil, err
+		}
+	}
+	// What arrayItems does, into an array on the stack (passing it to
+	// arrayItems, which eval calls, would move it to the heap).
+	var buf [4]any
+	items := buf[:0]
+	pending := concurrentError{t0: ev.vclock, end: ev.vclock}
+	for _, item := range a.exprs {
+		ev.vclock = pending.t0
+		v, err := ev.eval(item, input, env)
+		if err != nil {
+			if pending.add(err, ev.vclock-pending.t0) {
+				ev.depth--
+				return nil, nil, err
+			}
+			continue
+		}
+		pending.done(ev)
+		if isUndef(v) || pending.err != nil {
+			continue
+		}
+		if ys, ok := asArray(v); ok && !(item.typ == ntUnary && item.op == "[") {
+			items = append(items, ys...)
+		} else {
+			items = append(items, v)
+		}
+	}
+	err := pending.finish(ev)
+	ev.depth--
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, it := range items {
+		if _, ok := it.(*value.Object); !ok {
+			return nil, append(make([]any, 0, max(len(a.exprs), len(items))), items...), nil
+		}
+	}
+	return mergeObjects(items), nil, nil
 }
 
 // procToken is the token jsonata-js reports for a call's procedure: its
@@ -447,6 +517,7 @@ func (ev *evaluator) transform(p *lambda, obj any) (any, error) {
 				return nil, newError("T2011", n.update.pos, "").val(update)
 			}
 			if isObj {
+				ev.paths.forget() // mo changes in place
 				for k, v := range uo.All() {
 					mo.Set(k, v)
 				}
@@ -468,6 +539,7 @@ func (ev *evaluator) transform(p *lambda, obj any) (any, error) {
 					}
 				}
 				if isObj {
+					ev.paths.forget() // mo changes in place
 					for _, d := range ds {
 						mo.Delete(d.(string))
 					}

@@ -72,25 +72,44 @@ type groupSpec struct {
 // node is an AST node. The parser and the post-processing share it, as in
 // jsonata-js; only the fields meaningful for typ are set.
 type node struct {
-	typ   nodeType
+	// The fields evaluation reads on every visit come first, together, so
+	// that evaluating a node touches few cache lines; the rest follow.
+	typ                nodeType
+	simple             bool // path of plain names: evaluated by simplePath
+	keepArray          bool
+	consarray          bool
+	keepSingletonArray bool
+	tuple              bool
+	thunk              bool
+	op                 string // operator of binary/unary nodes; name of names/variables
+	val                any    // literal value for ntValue, ntString, ntNumber
+	predicate          []stage
+	group              *groupSpec
+	steps              []*node
+	stages             []stage
+	lhs, rhs           *node
+	ctor               *groupSpec // object constructor of a unary '{' node
+	exprs              []*node    // array constructor items, block expressions
+	procedure          *node
+	args               []*node
+	builtin            *Function // the built-in function a variable names, if any (set by markAll)
+	expr               *node     // unary operand
+	slot               *slot
+	// canon is, for a name step of a simple path, the first such step of
+	// the same name in the expression: equal canon pointers mean equal
+	// names (see pathCache).
+	canon *node
+	pos   int
+
 	id    string // parser symbol: operator text, "(name)", "(literal)", ...
-	op    string // operator of binary/unary nodes; name of names/variables
 	str   string // string literal
 	num   float64
-	val   any // literal value for ntValue, ntString, ntNumber
-	pos   int
 	regex *regexLit
 
-	lhs, rhs    *node
-	expr        *node   // unary operand
-	exprs       []*node // array constructor items, block expressions
 	pairs       [][2]*node
-	procedure   *node
-	args        []*node
 	params      []string // lambda parameter names
 	sig         *signature
 	body        *node
-	thunk       bool
 	condition   *node
 	then, els   *node
 	pattern     *node
@@ -98,23 +117,11 @@ type node struct {
 	terms       []sortTerm
 	rawTerms    []sortTerm // parser form of order-by terms
 
-	// path and step annotations
-	steps              []*node
-	keepSingletonArray bool
-	keepArray          bool
-	consarray          bool
-	predicate          []stage
-	stages             []stage
-	group              *groupSpec
-	focus              string
-	index              string
-	tuple              bool
-	ancestor           *slot
-	slot               *slot
-	simple             bool       // path of plain names: evaluated by simplePath
-	builtin            *Function  // the built-in function a variable names, if any (set by markAll)
-	ctor               *groupSpec // object constructor of a unary '{' node
-	seekingParent      *slotList  // nil when undefined; shared like a JS array
+	// other path and step annotations
+	focus         string
+	index         string
+	ancestor      *slot
+	seekingParent *slotList // nil when undefined; shared like a JS array
 }
 
 // slotList is a shared, growable list of slots (jsonata-js shares these

@@ -81,6 +81,7 @@ func init() {
 	} {
 		builtins[f.name] = f
 	}
+	mergeFunction = builtins["merge"]
 }
 
 // fnEval is $eval: it parses and evaluates an expression at run time.

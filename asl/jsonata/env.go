@@ -3,6 +3,8 @@ package jsonata
 import (
 	"context"
 	"time"
+
+	"github.com/stepwise-run/stepwise/value"
 )
 
 // Env supplies variables, functions, a clock, randomness and limits from
@@ -121,6 +123,35 @@ type evaluator struct {
 	// transform) has captured a frame: the frames may then outlive the
 	// evaluation, and the evaluator must not be reused.
 	captured bool
+	// paths remembers the steps of the last simple path, so that the
+	// next one with the same start and a shared prefix resumes after it;
+	// see simplePath. Made when first needed.
+	paths *pathCache
+}
+
+// pathCache holds the chain of values simplePath found last: from the
+// object root, the steps steps[0..n) (canonical nodes, see node.canon)
+// lead to vals[0..n) in turn.
+// Objects are immutable once shared, so the chain stays true while the
+// evaluation does not modify objects in place, which only the transform
+// operator does; it calls forget. Every evaluation starts with it empty.
+type pathCache struct {
+	root  *value.Object
+	n     int
+	steps [pathCacheLen]*node
+	vals  [pathCacheLen]any
+}
+
+// pathCacheLen is how many leading steps of a path pathCache holds.
+const pathCacheLen = 4
+
+// forget empties the cache.
+func (c *pathCache) forget() {
+	if c != nil {
+		c.root, c.n = nil, 0
+		clear(c.steps[:])
+		clear(c.vals[:])
+	}
 }
 
 // evaluatorWithArgs is an evaluator with its first argument slots in the
@@ -182,6 +213,7 @@ func newEvaluator(calls bool) *evaluator {
 func (ev *evaluator) start(ctx context.Context, env *Env) {
 	ev.ctx, ev.env, ev.maxDepth, ev.maxSteps = ctx, env, DefaultMaxDepth, DefaultMaxSteps
 	ev.depth, ev.steps, ev.vclock = 0, 0, 0
+	ev.paths.forget()
 	ev.now, ev.hasNow = time.Time{}, false
 	if env != nil {
 		if env.Limits.MaxDepth > 0 {
@@ -207,6 +239,7 @@ func (ev *evaluator) reusable() bool {
 	}
 	ev.ctx, ev.env = nil, nil
 	ev.root = frame{}
+	ev.paths.forget()
 	if ev.frames != nil {
 		clear(ev.frames[:ev.frameUsed])
 		ev.frameUsed = 0

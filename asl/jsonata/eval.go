@@ -494,28 +494,8 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 		// Items are appended as jsonata-js's fn.append does, into one
 		// slice: arrays are spliced in, except those built by a nested
 		// array constructor.
-		result := make([]any, 0, len(n.exprs))
-		pending := concurrentError{t0: ev.vclock, end: ev.vclock}
-		for _, item := range n.exprs {
-			ev.vclock = pending.t0
-			v, err := ev.eval(item, input, env)
-			if err != nil {
-				if pending.add(err, ev.vclock-pending.t0) {
-					return nil, err
-				}
-				continue
-			}
-			pending.done(ev)
-			if isUndef(v) || pending.err != nil {
-				continue
-			}
-			if ys, ok := asArray(v); ok && !(item.typ == ntUnary && item.op == "[") {
-				result = append(result, ys...)
-			} else {
-				result = append(result, v)
-			}
-		}
-		if err := pending.finish(ev); err != nil {
+		result, err := ev.arrayItems(n, input, env, make([]any, 0, len(n.exprs)))
+		if err != nil {
 			return nil, err
 		}
 		if n.consarray {
@@ -526,6 +506,34 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 		return ev.group(n.ctor, input, env)
 	}
 	return Undefined{}, nil
+}
+
+// arrayItems appends to result the items of the array constructor n.
+func (ev *evaluator) arrayItems(n *node, input any, env *frame, result []any) ([]any, error) {
+	pending := concurrentError{t0: ev.vclock, end: ev.vclock}
+	for _, item := range n.exprs {
+		ev.vclock = pending.t0
+		v, err := ev.eval(item, input, env)
+		if err != nil {
+			if pending.add(err, ev.vclock-pending.t0) {
+				return nil, err
+			}
+			continue
+		}
+		pending.done(ev)
+		if isUndef(v) || pending.err != nil {
+			continue
+		}
+		if ys, ok := asArray(v); ok && !(item.typ == ntUnary && item.op == "[") {
+			result = append(result, ys...)
+		} else {
+			result = append(result, v)
+		}
+	}
+	if err := pending.finish(ev); err != nil {
+		return nil, err
+	}
+	return result, nil
 }
 
 // concurrentError picks the error jsonata-js reports when several items of

@@ -80,3 +80,40 @@ func cloneWithoutSimple(n *node) *node {
 	c.simple = false
 	return &c
 }
+
+// TestSharedPathsAndMerge covers the path cache (paths sharing a prefix,
+// from the same and from other objects, and the transform operator, which
+// changes objects in place) and the direct evaluation of $merge of an
+// array constructor, with its fall back to the call when an item is not an
+// object. The expected results are those of the general algorithm.
+func TestSharedPathsAndMerge(t *testing.T) {
+	in := value.MustParse(`{"a":{"b":{"c":1,"d":2}},"o":{"x":1}}`)
+	for _, c := range []struct{ expr, want, code string }{
+		{`$merge([a, {'s': a.b.c}, a.b])`, `{"b":{"c":1,"d":2},"s":1,"c":1,"d":2}`, ``},
+		{`$merge([a, [a.b, {'z': 3}], undefined])`, ``, `T0412`},
+		{`$merge([a, 'x'])`, ``, `T0412`},
+		{`$merge([])`, `{}`, ``},
+		{`$merge([[1]])`, ``, `T0412`},
+		{`$merge([a.b, a.b.c])`, ``, `T0412`},
+		{`{'p': a.b.c, 'q': a.b.d, 'r': a.b, 's': a.x.y, 't': a.b.c.d}`, `{"p":1,"q":2,"r":{"c":1,"d":2}}`, ``},
+		{`$ ~> |[o, o]|{'x': x + 1}|`, `{"a":{"b":{"c":1,"d":2}},"o":{"x":3}}`, ``},
+		{`$ ~> |[o, o]|{'x': x + 1, 'y': o.x}|`, `{"a":{"b":{"c":1,"d":2}},"o":{"x":3}}`, ``},
+		{`($f := function($v){$v.a.b.c}; [$f($), $f({'a':{'b':{'c':5}}}), a.b.c])`, `[1,5,1]`, ``},
+		{`$string(a.b.c) & $string(a.b, true) & $string()`, `"1{\n  \"c\": 1,\n  \"d\": 2\n}{\"a\":{\"b\":{\"c\":1,\"d\":2}},\"o\":{\"x\":1}}"`, ``},
+	} {
+		e, err := Compile(c.expr)
+		if err != nil {
+			t.Fatalf("%s: %v", c.expr, err)
+		}
+		r, _, err := e.Eval(context.Background(), in, nil)
+		if c.code != "" {
+			if e, ok := err.(*Error); !ok || e.Code != c.code {
+				t.Errorf("%s: error %v, want %s", c.expr, err, c.code)
+			}
+			continue
+		}
+		if err != nil || string(value.Marshal(r)) != c.want {
+			t.Errorf("%s = %s, %v; want %s", c.expr, value.Marshal(r), err, c.want)
+		}
+	}
+}

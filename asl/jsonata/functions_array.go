@@ -296,6 +296,12 @@ func fnMerge(c call, args []any) (any, error) {
 		return Undefined{}, nil
 	}
 	items, _ := asArray(v)
+	return mergeObjects(items), nil
+}
+
+// mergeObjects merges the objects among items, later members replacing
+// earlier ones.
+func mergeObjects(items []any) *value.Object {
 	var result *value.Object
 	for _, it := range items {
 		o, ok := it.(*value.Object)
@@ -314,7 +320,7 @@ func fnMerge(c call, args []any) (any, error) {
 	if result == nil {
 		result = value.NewObject(0)
 	}
-	return result, nil
+	return result
 }
 
 func fnReverse(c call, args []any) (any, error) {

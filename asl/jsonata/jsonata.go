@@ -181,8 +181,19 @@ func IsFunction(v any) bool { return isFunction(v) }
 // names of built-in functions and lists the literal keys of object
 // constructors.
 func markAll(n *node) {
+	names := map[string]*node{} // canonical name steps, see node.canon
 	walk(n, func(n *node) {
 		markSimple(n)
+		if n.simple {
+			for _, st := range n.steps {
+				if st.typ == ntName && st.canon == nil {
+					if names[st.op] == nil {
+						names[st.op] = st
+					}
+					st.canon = names[st.op]
+				}
+			}
+		}
 		if n.typ == ntVariable {
 			n.builtin = builtins[n.op]
 		}

@@ -34,7 +34,30 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 		}
 		steps = steps[1:]
 	}
-	for i, st := range steps {
+	// Resume after the steps this path shares with the last one taken
+	// from the same object.
+	c := ev.paths
+	root, _ := v.(*value.Object)
+	k := 0
+	if root != nil {
+		if c == nil {
+			c = new(pathCache)
+			ev.paths = c
+		}
+		if c.root == root {
+			for k < c.n && k < len(steps) && steps[k].canon == c.steps[k] {
+				k++
+			}
+			if k > 0 {
+				v = c.vals[k-1]
+				evals += int64(k)
+			}
+		} else {
+			c.root, c.n = root, 0
+		}
+	}
+	for i := k; i < len(steps); i++ {
+		st := steps[i]
 		o, ok := v.(*value.Object)
 		if !ok {
 			switch v.(type) {
@@ -54,6 +77,13 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 		if v, ok = o.Get(st.op); !ok {
 			ev.vclock += evals
 			return Undefined{}, true
+		}
+		if root != nil && i < pathCacheLen {
+			if st.canon != nil {
+				c.steps[i], c.vals[i], c.n = st.canon, v, i+1
+			} else {
+				c.n = i
+			}
 		}
 	}
 	if last := n.steps[len(n.steps)-1]; last.stages != nil {
@@ -658,6 +688,13 @@ func (ev *evaluator) constructObject(g *groupSpec, item any, env *frame, result 
 // literalKeys does for the literal keys of g (see groupSpec.keys) what
 // evaluating them would do: it counts their steps and enforces the limits.
 func (ev *evaluator) literalKeys(g *groupSpec) error {
+	// At once, when no key would fail or reach a check.
+	if n := int64(len(g.pairs)); ev.depth+1 <= ev.maxDepth && ev.steps >= 0 && ev.steps+n <= ev.maxSteps &&
+		ev.steps%ctxCheckInterval+n < ctxCheckInterval {
+		ev.steps += n
+		ev.vclock += n
+		return nil
+	}
 	for _, p := range g.pairs {
 		if ev.depth+1 > ev.maxDepth {
 			return newError("U1001", p[0].pos, "")

@@ -27,6 +27,12 @@ type sigParam struct {
 	context      bool
 	contextRegex *regexp.Regexp
 	subtype      string
+	// For validateExact, of a fast signature: mask has bit c-'a' for each
+	// type symbol c of set; one is set when the parameter can take
+	// exactly one argument first ("" or "?"), rest when it can take none
+	// and needs no context value ("?" or "??", without '-').
+	mask      uint32
+	one, rest bool
 }
 
 var arraySignatureMapping = map[string]string{
@@ -172,6 +178,13 @@ func parseSignature(s string) (*signature, *Error) {
 		default:
 			sig.fast = false
 		}
+		for j := 0; j < len(p.set); j++ {
+			if c := p.set[j]; c >= 'a' && c <= 'z' {
+				p.mask |= 1 << (c - 'a')
+			}
+		}
+		p.one = p.quant == "" || p.quant == "?"
+		p.rest = (p.quant == "?" || p.quant == "??") && !p.context
 	}
 	sig.params = params
 	sig.re = re
@@ -254,6 +267,9 @@ func symbolOf(v any) byte {
 // nothing needs changing it returns args itself. A new argument list is
 // taken from ev's argument space (ev may be nil).
 func (sig *signature) validate(ev *evaluator, args []any, context any) ([]any, error) {
+	if out, ok := sig.validateExact(ev, args); ok {
+		return out, nil
+	}
 	var sb [16]byte
 	supplied := sb[:0]
 	for _, a := range args {
@@ -381,4 +397,53 @@ func (sig *signature) validationError(args []any, supplied string) error {
 		bad = args[goodTo]
 	}
 	return newError("T0410", -1, "").val(bad).with("index", float64(goodTo+1))
+}
+
+// validateExact is validate's fast path for the common call whose
+// arguments match the leading parameters one for one: each parameter
+// takes exactly one argument (with no quantifier, or an optional '?' one),
+// the parameters left over are optional and take no context value, and
+// no argument needs wrapping in an array. Matching with leftmost-first
+// preferences then assigns the arguments one for one, as validate would,
+// and the output is args, padded with undefined for the parameters left
+// over. It reports false, having changed nothing, in every other case.
+func (sig *signature) validateExact(ev *evaluator, args []any) ([]any, bool) {
+	if !sig.fast || len(args) > len(sig.params) {
+		return nil, false
+	}
+	for i, a := range args {
+		p := &sig.params[i]
+		sym := symbolOf(a)
+		if !p.one || p.mask&(1<<(sym-'a')) == 0 {
+			return nil, false
+		}
+		if p.typ == "a" {
+			if sym != 'a' {
+				return nil, false // wrapped in an array, or undefined
+			}
+			if p.subtype != "" {
+				items, _ := asArray(a)
+				for _, it := range items {
+					if symbolOf(it) != p.subtype[0] {
+						return nil, false // validate reports the error
+					}
+				}
+			}
+		}
+	}
+	rest := sig.params[len(args):]
+	for i := range rest {
+		if !rest[i].rest {
+			return nil, false
+		}
+	}
+	if len(rest) == 0 {
+		return args, true
+	}
+	out := ev.newArgs(len(sig.params))[:len(sig.params)]
+	copy(out, args)
+	for i := len(args); i < len(out); i++ {
+		out[i] = Undefined{}
+	}
+	return out, true
 }

@@ -319,6 +319,19 @@ func output(v any) any {
 	return r
 }
 
+// isLeaf reports whether v is a scalar of the value model or an object
+// known to hold only values of the model, which convertOut leaves as
+// they are.
+func isLeaf(v any) bool {
+	switch x := v.(type) {
+	case string, float64, bool, nil:
+		return true
+	case *value.Object:
+		return x.Plain()
+	}
+	return false
+}
+
 // convertOut is output; it reports whether it changed v, and sets *fn
 // (unless fn is nil) when it meets a function value.
 func convertOut(v any, fn *bool) (any, bool) {
@@ -332,6 +345,9 @@ func convertOut(v any, fn *bool) (any, bool) {
 	case []any:
 		var out []any
 		for i, e := range x {
+			if out == nil && isLeaf(e) {
+				continue // unchanged, as convertOut would leave it
+			}
 			c, changed := convertOut(e, fn)
 			if changed && out == nil {
 				out = make([]any, len(x))
@@ -353,6 +369,9 @@ func convertOut(v any, fn *bool) (any, bool) {
 		var o *value.Object
 		for i := 0; i < n; i++ {
 			k, e := x.At(i)
+			if o == nil && isLeaf(e) {
+				continue // unchanged, as convertOut would leave it
+			}
 			c, changed := convertOut(e, fn)
 			skip := isUndef(e) // undefined members are left out
 			if changed && o == nil {
