@@ -95,7 +95,7 @@ func patternOf(resource string) string {
 // execution record and snapshot, the history chunk, and the outbox rows its
 // effects create or cancel. An insert cancelled in the same step is dropped
 // together with its delete.
-func (r *Runner) batch(m *engine.Machine, x *engine.Execution, rec *store.Execution, version int64, res engine.Result, _ string) (*store.Batch, error) {
+func (r *Runner) batch(m *engine.Machine, x *engine.Execution, rec *store.Execution, version int64, res engine.Result) (*store.Batch, error) {
 	w := *rec
 	w.Snapshot = nil // nothing resumes or redrives a succeeded execution
 	if x.Status != engine.StatusSucceeded {

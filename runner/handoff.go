@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"context"
+
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -41,6 +43,24 @@ func (r *Runner) handOff(m *engine.Machine, x *engine.Execution, res *engine.Res
 		out = append(out, &handoff{poller: poller, task: e.Task})
 	}
 	return out
+}
+
+// commitStep commits a step of x at version: it hands the activity tasks
+// the step schedules to waiting pollers (handOff, which adds their starts to
+// res), builds the batch, lets prepare add to it, commits it, and then gives
+// the pollers their tasks or, if the commit failed, sends them back to
+// polling. It returns the batch and the hand-offs, for afterCommit.
+func (r *Runner) commitStep(ctx context.Context, m *engine.Machine, x *engine.Execution, rec *store.Execution, version int64,
+	res *engine.Result, prepare func(*store.Batch)) (*store.Batch, []*handoff, error) {
+	handed := r.handOff(m, x, res)
+	b, err := r.batch(m, x, rec, version, *res)
+	if err == nil {
+		r.claimHandOffs(b, handed)
+		prepare(b)
+		err = r.store.Commit(ctx, b)
+	}
+	finishHandOffs(handed, err == nil)
+	return b, handed, err
 }
 
 // claimHandOffs marks the handed tasks of b as claimed by their pollers.

@@ -62,7 +62,7 @@ func (r *Runner) redrive(ctx context.Context, arn string) (time.Time, error) {
 	w := *rec
 	w.StopDate, w.Output, w.Error, w.Cause = time.Time{}, nil, "", ""
 	w.RedriveCount, w.RedriveDate = x.Meta.RedriveCount, now
-	b, err := r.batch(m, x, &w, rec.Version, res, "")
+	b, err := r.batch(m, x, &w, rec.Version, res)
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -256,23 +256,16 @@ func (r *Runner) StartExecution(ctx context.Context, p *service.StartParams) (*s
 		Name: p.Name, Definition: p.Definition, RevisionID: p.RevisionID, RoleARN: p.RoleARN,
 		TraceHeader: p.TraceHeader, Input: []byte(p.Input), StartDate: start,
 	}
-	handed := r.handOff(m, x, &res)
-	b, err := r.batch(m, x, rec, 0, res, "")
-	if err != nil {
-		finishHandOffs(handed, false)
-		return nil, err
-	}
-	r.claimHandOffs(b, handed)
 	added := false
-	if linked {
-		// Index the link before the commit: the child may end (in another
-		// goroutine) as soon as it is committed.
-		if added = r.links.add(rec.ARN, link); added {
-			b.OutboxInserts = append(b.OutboxInserts, linkRow(rec.ARN, link))
+	b, handed, err := r.commitStep(ctx, m, x, rec, 0, &res, func(b *store.Batch) {
+		if linked {
+			// Index the link before the commit: the child may end (in
+			// another goroutine) as soon as it is committed.
+			if added = r.links.add(rec.ARN, link); added {
+				b.OutboxInserts = append(b.OutboxInserts, linkRow(rec.ARN, link))
+			}
 		}
-	}
-	err = r.store.Commit(ctx, b)
-	finishHandOffs(handed, err == nil)
+	})
 	if err != nil {
 		if added {
 			r.links.remove(rec.ARN, link.Token)
@@ -488,14 +481,9 @@ func (r *Runner) apply(l *live, inputs []pending, finish func(error), cached boo
 		finish(nil)
 		return nil
 	}
-	handed := r.handOff(m, x, &all)
-	b, err := r.batch(m, x, &l.rec, l.rec.Version, all, "")
-	if err == nil {
-		r.claimHandOffs(b, handed)
+	b, handed, err := r.commitStep(context.Background(), m, x, &l.rec, l.rec.Version, &all, func(b *store.Batch) {
 		b.OutboxDeletes = netDeletes(b, consumed)
-		err = r.store.Commit(context.Background(), b)
-	}
-	finishHandOffs(handed, err == nil)
+	})
 	if err != nil {
 		return err // x has moved on from what is stored: it is not cached again
 	}
