@@ -2,6 +2,7 @@ package value
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -352,17 +353,19 @@ const (
 // printable ASCII other than '"' and '\\': bytes JSON writes as they are.
 func plainPrefix(s string) int {
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		_ = s[i+7]
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	for ; len(s)-i >= 8; i += 8 {
+		t := s[i : i+8]
+		x := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
 		// A byte of x is flagged (its top bit set in special) if it is
-		// below 0x20, has its top bit set, or equals '"' or '\\'.
+		// below 0x20, has its top bit set, or equals '"' or '\\'. A
+		// subtraction's borrow can flag a byte above a flagged one, never
+		// below, so the lowest flag is exact.
 		q := x ^ (lsb * '"')
 		b := x ^ (lsb * '\\')
-		special := (x - lsb*0x20) | x | (q-lsb)&^q | (b-lsb)&^b
-		if special&msb != 0 {
-			break
+		special := ((x - lsb*0x20) | x | (q-lsb)&^q | (b-lsb)&^b) & msb
+		if special != 0 {
+			return i + bits.TrailingZeros64(special)/8
 		}
 	}
 	for ; i < len(s); i++ {

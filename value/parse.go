@@ -34,10 +34,11 @@ func Parse(b []byte) (any, error) { return ParseString(string(b)) }
 // ParseString is Parse for a string. Strings in the result that needed no
 // unescaping share the memory of s rather than copying it.
 func ParseString(s string) (any, error) {
-	c := countContainers(s, make([]int32, 0, 32))
-	p := parser{s: s, counts: c.counts}
-	// All the objects of the document, all their members and all the
-	// elements of its arrays, in three allocations.
+	c := scan(s, make([]int32, 0, len(s)/8+16))
+	p := parser{s: s, tape: c.tape}
+	// All the objects of the document, all their members, all the
+	// elements of its arrays and all its strings and numbers, in an
+	// allocation each.
 	if c.objects > 0 {
 		p.objects = make([]Object, c.objects)
 	}
@@ -46,6 +47,15 @@ func ParseString(s string) (any, error) {
 	}
 	if c.elems > 0 {
 		p.elems = make([]any, c.elems)
+	}
+	if c.strings > 0 {
+		p.strs = make([]string, c.strings)
+	}
+	if c.numbers > 0 {
+		p.nums = make([]float64, c.numbers)
+	}
+	if c.arrays > 0 {
+		p.arrs = make([][]any, c.arrays)
 	}
 	p.skipSpace()
 	v, err := p.value(0)
@@ -59,9 +69,11 @@ func ParseString(s string) (any, error) {
 	return v, nil
 }
 
-// parser is the state of one Parse. A first pass (countContainers) counts
-// the members and elements of every container, so that the parse proper
-// stores each of them once, in place, in storage of exactly the right size.
+// parser is the state of one Parse. A first pass (scan) counts the members
+// and elements of every container, so that the parse proper stores each of
+// them once, in place, in storage of exactly the right size, and finds
+// where each string ends, so that the parse proper does not look at a
+// plain string's bytes again.
 type parser struct {
 	s string
 	i int
@@ -69,39 +81,57 @@ type parser struct {
 	// objects are born measured, at little cost while the text is at hand.
 	n int
 
-	counts []int32 // members or elements of each container, in the order they open
-	next   int     // index in counts of the next container to open
+	tape []int32 // what scan learnt (see scanned)
+	next int     // index in tape of the next entry to read
 
 	// Storage not yet handed out.
 	objects []Object
 	members []member
 	elems   []any
+	strs    []string  // string values (see box.go)
+	nums    []float64 // numbers that smallInts does not hold
+	arrs    [][]any   // arrays' slice headers
 }
 
-// containerCounts is what the first pass learns.
-type containerCounts struct {
-	counts                  []int32 // per container, in the order they open
-	objects, members, elems int     // totals
+// scanned is what the first pass learns.
+type scanned struct {
+	// tape has an entry per container and per string (keys included), in
+	// the order they open: a container's count of members or elements,
+	// or the offset of a string's closing quote if the string is plain
+	// (only ASCII, no escapes, no control characters), else -1.
+	tape []int32
+	// Totals: objects, arrays, object members, array elements, string
+	// values (not keys), and numbers but for those smallInts holds.
+	objects, arrays, members, elems, strings, numbers int
 }
 
-// countContainers counts the members of each object and the elements of
-// each array of the JSON text s, appending the counts to counts in the order
-// the containers open. It checks nothing: on malformed text the counts may
-// be wrong, and the parse, which treats them as hints, reports the error.
-func countContainers(s string, counts []int32) containerCounts {
-	c := containerCounts{counts: counts}
+// scan is the first pass over the JSON text s: it fills a scanned, whose
+// tape it appends to tape. It checks nothing: on malformed text what it
+// learns may be wrong, and the parse, which treats it as hints where it
+// cannot be wrong and stops at the first error, reports the error. On
+// well-formed text up to the error, both passes see the same tokens.
+func scan(s string, tape []int32) scanned {
+	c := scanned{tape: tape}
 	type open struct {
-		at       int32 // index in counts
+		at       int32 // index in tape
 		nonEmpty bool  // a value was seen in it
+		object   bool  // it is an object
+		key      bool  // an object's next string is a key
 	}
 	var buf [16]open
 	stack := buf[:0]
 	for i := 0; i < len(s); i++ {
 		switch ch := s[i]; ch {
-		case ' ', '\t', '\n', '\r', ':':
+		case ' ', '\t', '\n', '\r':
+		case ':':
+			if len(stack) > 0 {
+				stack[len(stack)-1].key = false
+			}
 		case ',':
 			if len(stack) > 0 {
-				c.counts[stack[len(stack)-1].at]++
+				top := &stack[len(stack)-1]
+				c.tape[top.at]++
+				top.key = top.object
 			}
 		case '{', '[':
 			if len(stack) > 0 {
@@ -109,16 +139,18 @@ func countContainers(s string, counts []int32) containerCounts {
 			}
 			if ch == '{' {
 				c.objects++
+			} else {
+				c.arrays++
 			}
-			c.counts = append(c.counts, 0)
-			stack = append(stack, open{at: int32(len(c.counts) - 1)})
+			c.tape = append(c.tape, 0)
+			stack = append(stack, open{at: int32(len(c.tape) - 1), object: ch == '{', key: ch == '{'})
 		case '}', ']':
 			if len(stack) == 0 {
 				break
 			}
 			top := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			n := &c.counts[top.at]
+			n := &c.tape[top.at]
 			if top.nonEmpty {
 				*n++ // one more than the commas
 			} else {
@@ -130,25 +162,22 @@ func countContainers(s string, counts []int32) containerCounts {
 				c.elems += int(*n)
 			}
 		case '"':
+			if len(stack) == 0 || !stack[len(stack)-1].key {
+				c.strings++
+			}
 			if len(stack) > 0 {
 				stack[len(stack)-1].nonEmpty = true
 			}
-			// Skip to the closing quote: byte by byte through the first
-			// bytes (most strings are short), then from quote to quote,
-			// looking for one not escaped by an odd number of backslashes.
 			j := i + 1
-			for end := min(j+16, len(s)); j < end && s[j] != '"'; j++ {
-				if s[j] == '\\' {
-					j++
-				}
-			}
-			if j >= len(s) {
-				return c
-			}
-			if s[j] == '"' {
+			j += plainPrefix(s[j:])
+			if j < len(s) && s[j] == '"' {
+				c.tape = append(c.tape, int32(j))
 				i = j
 				continue
 			}
+			c.tape = append(c.tape, -1)
+			// Not plain: skip to the closing quote, one not escaped by an
+			// odd number of backslashes.
 			for {
 				k := strings.IndexByte(s[j:], '"')
 				if k < 0 {
@@ -169,17 +198,50 @@ func countContainers(s string, counts []int32) containerCounts {
 			if len(stack) > 0 {
 				stack[len(stack)-1].nonEmpty = true
 			}
+			if ch == '-' || ch >= '0' && ch <= '9' {
+				j := i + 1
+				for j < len(s) && numberByte(s[j]) {
+					j++
+				}
+				if !smallInt(s[i:j]) {
+					c.numbers++
+				}
+				i = j - 1
+			}
 		}
 	}
 	return c
 }
 
-// open returns the count of the container opening now.
-func (p *parser) open() int {
-	if p.next >= len(p.counts) {
-		return 0
+// numberByte reports whether c can continue a JSON number.
+func numberByte(c byte) bool {
+	return c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
+}
+
+// smallInt reports whether the number text t is one smallInts holds.
+func smallInt(t string) bool {
+	if len(t) > 3 {
+		return false
 	}
-	n := p.counts[p.next]
+	n := 0
+	for i := 0; i < len(t); i++ {
+		if t[i] < '0' || t[i] > '9' {
+			return false
+		}
+		n = n*10 + int(t[i]-'0')
+	}
+	return n < len(smallInts)
+}
+
+// read returns the next tape entry: the count of the container opening
+// now, or what scan learnt of the string starting now. Past the end of
+// the tape (on malformed text) it returns -1, which is never wrong: a
+// count of 0 (storage is then allocated as needed) or a string to scan.
+func (p *parser) read() int {
+	if p.next >= len(p.tape) {
+		return -1
+	}
+	n := p.tape[p.next]
 	p.next++
 	return int(n)
 }
@@ -195,6 +257,18 @@ func take[T any](free *[]T, n int) []T {
 	s := (*free)[:0:n]
 	*free = (*free)[n:]
 	return s
+}
+
+// boxArray returns es as an interface value whose slice header is kept in
+// the document's storage (see box.go).
+func (p *parser) boxArray(es []any) any {
+	if len(p.arrs) == 0 {
+		return es
+	}
+	p.arrs[0] = es
+	v := boxArray(&p.arrs[0])
+	p.arrs = p.arrs[1:]
+	return v
 }
 
 // newObject returns a zero Object from the document's storage.
@@ -232,7 +306,14 @@ func (p *parser) value(depth int) (any, error) {
 	case c == '[':
 		return p.array(depth + 1)
 	case c == '"':
-		return p.string()
+		s, err := p.string()
+		if err != nil || len(p.strs) == 0 {
+			return s, err
+		}
+		p.strs[0] = s
+		v := boxString(&p.strs[0])
+		p.strs = p.strs[1:]
+		return v, nil
 	case c == 't':
 		return p.literal("true", true)
 	case c == 'f':
@@ -240,7 +321,20 @@ func (p *parser) value(depth int) (any, error) {
 	case c == 'n':
 		return p.literal("null", nil)
 	case c == '-' || (c >= '0' && c <= '9'):
-		return p.number()
+		f, small, err := p.number()
+		if err != nil {
+			return nil, err
+		}
+		if small {
+			return smallInts[int(f)], nil
+		}
+		if len(p.nums) == 0 {
+			return f, nil
+		}
+		p.nums[0] = f
+		v := boxFloat(&p.nums[0])
+		p.nums = p.nums[1:]
+		return v, nil
 	default:
 		return nil, p.errorf("unexpected character %q", c)
 	}
@@ -260,7 +354,7 @@ func (p *parser) object(depth int) (any, error) {
 		return nil, p.errorf("nesting deeper than %d", MaxDepth)
 	}
 	p.i++ // {
-	ms := take(&p.members, p.open())
+	ms := take(&p.members, max(p.read(), 0))
 	// index maps keys to their position, once the object is large enough
 	// for Object to keep an index.
 	var index map[string]int
@@ -352,12 +446,15 @@ func (p *parser) array(depth int) (any, error) {
 		return nil, p.errorf("nesting deeper than %d", MaxDepth)
 	}
 	p.i++ // [
-	es := take(&p.elems, p.open())
+	es := take(&p.elems, max(p.read(), 0))
 	p.skipSpace()
 	if p.i < len(p.s) && p.s[p.i] == ']' {
 		p.i++
 		p.n = 2
-		return []any{}, nil
+		if es == nil {
+			es = []any{}
+		}
+		return p.boxArray(es), nil
 	}
 	size := 2
 	for {
@@ -379,7 +476,7 @@ func (p *parser) array(depth int) (any, error) {
 		case ']':
 			p.i++
 			p.n = size
-			return es, nil
+			return p.boxArray(es), nil
 		default:
 			return nil, p.errorf("expected ',' or ']' in array")
 		}
@@ -404,7 +501,9 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // be exact as a float64 when accumulated in a uint64.
 const maxExactDigits = 15
 
-func (p *parser) number() (any, error) {
+// number parses a number. small reports that it is an integer that
+// smallInts holds.
+func (p *parser) number() (f float64, small bool, err error) {
 	start := p.i
 	neg := p.s[p.i] == '-'
 	if neg {
@@ -418,9 +517,9 @@ func (p *parser) number() (any, error) {
 	}
 	digits := p.i - intStart
 	if digits == 0 {
-		return nil, p.errorf("invalid number")
+		return 0, false, p.errorf("invalid number")
 	} else if digits > 1 && p.s[intStart] == '0' {
-		return nil, &SyntaxError{Offset: intStart, Msg: "invalid number: leading zero"}
+		return 0, false, &SyntaxError{Offset: intStart, Msg: "invalid number: leading zero"}
 	}
 	fracStart, fracDigits := p.i+1, 0
 	if p.i < len(p.s) && p.s[p.i] == '.' {
@@ -431,7 +530,7 @@ func (p *parser) number() (any, error) {
 			fracDigits++
 		}
 		if fracDigits == 0 {
-			return nil, p.errorf("invalid number: no digits after '.'")
+			return 0, false, p.errorf("invalid number: no digits after '.'")
 		}
 	}
 	exponent := p.i < len(p.s) && (p.s[p.i] == 'e' || p.s[p.i] == 'E')
@@ -441,13 +540,13 @@ func (p *parser) number() (any, error) {
 			p.i++
 		}
 		if p.digits() == 0 {
-			return nil, p.errorf("invalid number: no digits in exponent")
+			return 0, false, p.errorf("invalid number: no digits in exponent")
 		}
 	}
 	if fracDigits == 0 && !exponent && digits <= maxExactDigits {
 		if !neg && n < uint64(len(smallInts)) {
 			p.n = digits
-			return smallInts[n], nil
+			return float64(n), true, nil
 		}
 		f := float64(n)
 		if neg {
@@ -457,7 +556,7 @@ func (p *parser) number() (any, error) {
 		if n == 0 {
 			p.n = 1 // "-0" is written "0"
 		}
-		return f, nil
+		return f, false, nil
 	}
 	if !exponent && digits+fracDigits <= maxExactDigits {
 		// The digits as an integer and the power of ten are both exact,
@@ -471,19 +570,19 @@ func (p *parser) number() (any, error) {
 		} else {
 			p.n = EncodedLen(f)
 		}
-		return f, nil
+		return f, false, nil
 	}
-	f, err := strconv.ParseFloat(p.s[start:p.i], 64)
+	f, err = strconv.ParseFloat(p.s[start:p.i], 64)
 	if err != nil {
 		// Out of range: strconv returns ±Inf, which JSON cannot carry.
-		return nil, &SyntaxError{Offset: start, Msg: "number out of range"}
+		return 0, false, &SyntaxError{Offset: start, Msg: "number out of range"}
 	}
 	if !exponent && fracDigits > 0 && canonicalFraction(p.s[intStart:fracStart-1], p.s[fracStart:p.i]) {
 		p.n = p.i - start
 	} else {
 		p.n = EncodedLen(f)
 	}
-	return f, nil
+	return f, false, nil
 }
 
 // canonicalFraction reports whether a number written with integer digits
@@ -521,6 +620,15 @@ func (p *parser) digits() int {
 func (p *parser) string() (string, error) {
 	p.i++ // opening quote
 	start := p.i
+	// scan found where a plain string ends. The check of the quote there
+	// costs nothing and keeps a tape out of step (it cannot be, on
+	// well-formed text) from cutting a string short.
+	if end := p.read(); end >= start && end < len(p.s) && p.s[end] == '"' {
+		s := p.s[start:end]
+		p.i = end + 1
+		p.n = len(s) + 2
+		return s, nil
+	}
 	// Fast path: no escapes. The result shares the input's memory.
 	ascii := true
 	for p.i < len(p.s) {
