@@ -28,8 +28,9 @@ type request struct {
 	sdk bool
 	// method is the HTTP method; "" means POST.
 	method string
-	// path is the escaped path below the endpoint ("" means "/"), query
-	// the query parameters and header the extra headers (REST protocols).
+	// path is the escaped path below the endpoint ("" means "/"), or
+	// below the bucket when bucket is set; query the query parameters and
+	// header the extra headers (REST protocols).
 	path   string
 	query  url.Values
 	header http.Header
@@ -43,6 +44,9 @@ type request struct {
 	maxBody int
 	// s3Error names the error of an S3 answer without a body (HEAD).
 	s3Error string
+	// bucket is the S3 bucket the request addresses, in the host name or
+	// the path (s3Address).
+	bucket string
 }
 
 // reply is a service's successful answer.
@@ -91,6 +95,9 @@ func (h *Handler) do(ctx context.Context, endpoint string, req *request) (*reply
 		return nil, clientError(req, "Unable to build the HTTP request: "+err.Error())
 	}
 	path := req.path
+	if req.bucket != "" {
+		path = s3Address(u, req.bucket, h.cfg.S3Addressing == S3AddressingVirtual) + path
+	}
 	if path == "" {
 		path = "/"
 	}

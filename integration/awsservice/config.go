@@ -17,7 +17,9 @@ const DefaultTimeoutSeconds = 60
 //	  "region": "us-east-1",
 //	  "credentials": {"accessKeyId": "${AWS_ACCESS_KEY_ID}", "secretAccessKey": "${AWS_SECRET_ACCESS_KEY}"},
 //	  "endpoints": {"sqs": "http://127.0.0.1:9324", "dynamodb": "http://127.0.0.1:8000",
-//	                "eventbridge": "http://127.0.0.1:4566", "sns": "http://127.0.0.1:4566"}
+//	                "eventbridge": "http://127.0.0.1:4566", "sns": "http://127.0.0.1:4566",
+//	                "s3": "https://s3.eu-west-1.amazonaws.com"},
+//	  "s3Addressing": "virtual"
 //	}
 type Config struct {
 	// Region is the SigV4 signing region; "" means the file's region, or
@@ -29,10 +31,28 @@ type Config struct {
 	// Endpoints are base URLs by service name (see Services). A service
 	// without one cannot be called.
 	Endpoints map[string]string `json:"endpoints,omitempty"`
+	// S3Addressing says how calls to the s3 endpoint name their bucket:
+	// S3AddressingPath (the default, as MinIO and LocalStack want it) or
+	// S3AddressingVirtual (as AWS's S3 does by default).
+	S3Addressing string `json:"s3Addressing,omitempty"`
 	// TimeoutSeconds bounds a call whose Task has no TimeoutSeconds; 0
 	// means DefaultTimeoutSeconds.
 	TimeoutSeconds int64 `json:"timeoutSeconds,omitempty"`
 }
+
+// The values of Config.S3Addressing.
+const (
+	// S3AddressingPath puts the bucket in the path:
+	// ENDPOINT/BUCKET/KEY. "" means the same.
+	S3AddressingPath = "path"
+	// S3AddressingVirtual puts the bucket in the host name:
+	// BUCKET.HOST:PORT/KEY below the endpoint's path, as AWS's S3
+	// endpoint rules do for an endpoint of one's own. A bucket that
+	// cannot be a host name (not 3 to 63 lower-case letters, digits and
+	// hyphens, dot-separated labels only over http) and an endpoint whose
+	// host is an IP address keep the bucket in the path.
+	S3AddressingVirtual = "virtual"
+)
 
 // Credentials are AWS credentials. Each field may be written "${NAME}"
 // to read the environment variable NAME (see Config.ExpandSecrets).
@@ -57,6 +77,11 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Endpoints) > 0 && (c.Credentials.AccessKeyID == "" || c.Credentials.SecretAccessKey == "") {
 		errs = append(errs, errors.New("credentials: accessKeyId and secretAccessKey are required to sign calls to the endpoints"))
+	}
+	switch c.S3Addressing {
+	case "", S3AddressingPath, S3AddressingVirtual:
+	default:
+		errs = append(errs, fmt.Errorf("s3Addressing: %q is neither %q nor %q", c.S3Addressing, S3AddressingPath, S3AddressingVirtual))
 	}
 	if c.TimeoutSeconds < 0 {
 		errs = append(errs, errors.New("timeoutSeconds is negative"))

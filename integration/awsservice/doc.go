@@ -14,12 +14,19 @@
 //	  "credentials": {"accessKeyId": "${AWS_ACCESS_KEY_ID}", "secretAccessKey": "${AWS_SECRET_ACCESS_KEY}"},
 //	  "endpoints": {"sqs": "http://127.0.0.1:9324", "dynamodb": "http://127.0.0.1:8000",
 //	                "eventbridge": "http://127.0.0.1:4566", "sns": "http://127.0.0.1:4566",
-//	                "sfn": "http://127.0.0.1:8083"}
+//	                "sfn": "http://127.0.0.1:8083",
+//	                "s3": "http://127.0.0.1:9000"},
+//	  "s3Addressing": "path"
 //	}
 //
 // Endpoint keys are the aws-sdk service names (Services): eventbridge for
 // events:putEvents, sfn for Step Functions, cloudwatch for CloudWatch
-// (signed as "monitoring"), ses for SES v1.
+// (signed as "monitoring"), ses for SES v1. S3 calls name their bucket in
+// the path (ENDPOINT/Bucket/Key, "s3Addressing": "path", the default, as
+// MinIO and LocalStack want it) or in the host name
+// (Bucket.ENDPOINT/Key, "s3Addressing": "virtual", as AWS's S3 does by
+// default; see S3AddressingVirtual for the buckets and endpoints that
+// keep the path).
 //
 // Resources:
 //
@@ -42,7 +49,6 @@
 //	arn:aws:states:::aws-sdk:s3:ACTION          S3 getObject, putObject,
 //	                                            headObject, deleteObject,
 //	                                            copyObject, listObjectsV2
-//	                                            (path-style: ENDPOINT/Bucket/Key)
 //
 // A resource with the .waitForTaskToken suffix makes the same call; the
 // engine then waits for the task token, which the Parameters carry (for

@@ -3,6 +3,7 @@ package awsservice
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -204,7 +205,8 @@ func join(lists ...[]string) []string {
 }
 
 // s3Actions are the S3 actions of aws-sdk:s3:ACTION that Stepwise
-// performs, path-style (ENDPOINT/Bucket/Key).
+// performs, path-style (ENDPOINT/Bucket/Key) or virtual-hosted
+// (Bucket.ENDPOINT/Key) as Config.S3Addressing says.
 var s3Actions = map[string]*s3Action{
 	"getObject": {method: http.MethodGet, object: true, members: readMembers,
 		outHeaders: readOutput, metadata: true},
@@ -312,12 +314,12 @@ func (a *s3Action) request(svc *Service, params *value.Object) (*request, error)
 	}
 	r.Allow(allowed...)
 	bucket := r.String("Bucket", true)
-	path := "/" + s3Escape(bucket, false)
+	path := ""
 	if a.object {
-		path += "/" + s3Escape(r.String("Key", true), true)
+		path = "/" + s3Escape(r.String("Key", true), true)
 	}
-	req := &request{svc: svc, sdk: true, method: a.method, path: path, query: url.Values{}, header: http.Header{},
-		s3Error: a.notFound}
+	req := &request{svc: svc, sdk: true, method: a.method, bucket: bucket, path: path, query: url.Values{},
+		header: http.Header{}, s3Error: a.notFound}
 	for k, v := range a.fixed {
 		req.query[k] = v
 	}
@@ -484,6 +486,46 @@ func (a *s3Action) headerMembers(h http.Header) *value.Object {
 		out.Set(name, v)
 	}
 	return out
+}
+
+// s3Address addresses bucket at the endpoint u as AWS's S3 endpoint
+// rules do for an endpoint of one's own: virtual-hosted when virtual is
+// set, the bucket can be a host name (virtualHostable) and u's host is
+// not an IP address, by setting u's host to BUCKET.HOST:PORT and
+// returning ""; otherwise path-style, returning "/BUCKET" (escaped) to
+// put before the key.
+func s3Address(u *url.URL, bucket string, virtual bool) string {
+	if virtual && net.ParseIP(u.Hostname()) == nil && virtualHostable(bucket, u.Scheme == "http") {
+		u.Host = bucket + "." + u.Host
+		return ""
+	}
+	return "/" + s3Escape(bucket, false)
+}
+
+// virtualHostable reports whether bucket can name a host, as the S3
+// endpoint rules' isVirtualHostableS3Bucket decides: not an IP address,
+// and 3 to 63 lower-case letters, digits and hyphens starting and
+// ending with a letter or digit, or (with dots set, over http, where no
+// certificate must match the name) dot-separated labels of that form.
+func virtualHostable(bucket string, dots bool) bool {
+	if net.ParseIP(bucket) != nil {
+		return false
+	}
+	labels := []string{bucket}
+	if dots {
+		labels = strings.Split(bucket, ".")
+	}
+	for _, l := range labels {
+		if len(l) < 3 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			if c := l[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // s3Escape escapes a bucket name or key for an S3 path as SigV4 does:

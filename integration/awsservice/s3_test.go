@@ -1,7 +1,10 @@
 package awsservice
 
 import (
+	"context"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -236,4 +239,115 @@ func TestS3EndpointPath(t *testing.T) {
 	down := newHandler(t, Config{Region: testRegion, Credentials: testCreds, Endpoints: map[string]string{"s3": "http://127.0.0.1:1"}})
 	_, err := down.Invoke(t.Context(), taskRequest(SDKPrefix+"s3:getObject", `{"Bucket":"b","Key":"k"}`))
 	wantFailure(t, err, "S3.SdkClientException", "Unable to execute HTTP request: ")
+}
+
+// TestS3VirtualHosted sends S3 calls with "s3Addressing": "virtual" to a
+// loopback server through a client that dials it for every host name,
+// and checks the Host each request names (which the server's signature
+// check covers) and its path.
+func TestS3VirtualHosted(t *testing.T) {
+	s := newStub(t, stubReply{body: s3ListObjectsV2XML})
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(s.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d net.Dialer
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, network, s.srv.Listener.Addr().String())
+		},
+	}}
+	named := "http://s3.test:" + port
+	tests := []struct {
+		name       string
+		endpoint   string
+		addressing string
+		action     string
+		params     string
+		// host and path are the request's; query are query parameters
+		// it must carry.
+		host, path string
+		query      map[string]string
+	}{
+		{name: "object", endpoint: named, addressing: S3AddressingVirtual, action: "deleteObject",
+			params: `{"Bucket":"my-bucket","Key":"photos/a b+1.jpg"}`,
+			host:   "my-bucket.s3.test:" + port, path: "/photos/a%20b%2B1.jpg"},
+		{name: "bucket", endpoint: named, addressing: S3AddressingVirtual, action: "listObjectsV2",
+			params: `{"Bucket":"my-bucket","Prefix":"photos/"}`,
+			host:   "my-bucket.s3.test:" + port, path: "/", query: map[string]string{"list-type": "2", "prefix": "photos/"}},
+		{name: "dotted bucket over http", endpoint: named, addressing: S3AddressingVirtual, action: "headObject",
+			params: `{"Bucket":"logs.example.com","Key":"k"}`,
+			host:   "logs.example.com.s3.test:" + port, path: "/k"},
+		{name: "endpoint path", endpoint: named + "/storage/", addressing: S3AddressingVirtual, action: "getObject",
+			params: `{"Bucket":"b-1","Key":"k"}`,
+			host:   "b-1.s3.test:" + port, path: "/storage/k"},
+		{name: "bucket that cannot be a host name", endpoint: named, addressing: S3AddressingVirtual, action: "getObject",
+			params: `{"Bucket":"My_Bucket","Key":"k"}`,
+			host:   "s3.test:" + port, path: "/My_Bucket/k"},
+		{name: "IP address endpoint", endpoint: s.srv.URL, addressing: S3AddressingVirtual, action: "getObject",
+			params: `{"Bucket":"my-bucket","Key":"k"}`,
+			host:   strings.TrimPrefix(s.srv.URL, "http://"), path: "/my-bucket/k"},
+		{name: "path style by default", endpoint: named, action: "putObject",
+			params: `{"Bucket":"my-bucket","Key":"k","Body":"x"}`,
+			host:   "s3.test:" + port, path: "/my-bucket/k"},
+		{name: "path style", endpoint: named, addressing: S3AddressingPath, action: "listObjectsV2",
+			params: `{"Bucket":"my-bucket"}`,
+			host:   "s3.test:" + port, path: "/my-bucket", query: map[string]string{"list-type": "2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Region: testRegion, Credentials: testCreds, Endpoints: map[string]string{"s3": tc.endpoint},
+				S3Addressing: tc.addressing}
+			h, err := New(cfg, Options{Client: client})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := h.Invoke(t.Context(), taskRequest(SDKPrefix+"s3:"+tc.action, tc.params)); err != nil {
+				t.Fatalf("Invoke: %v", err)
+			}
+			r := s.last(t)
+			if r.host != tc.host || r.path != tc.path {
+				t.Errorf("request to %s%s, want %s%s", r.host, r.path, tc.host, tc.path)
+			}
+			if r.service != "s3" || r.region != testRegion {
+				t.Errorf("signed for %s in %s", r.service, r.region)
+			}
+			checkForm(t, r.query, tc.query)
+		})
+	}
+}
+
+func TestS3Address(t *testing.T) {
+	tests := []struct {
+		endpoint, bucket string
+		virtual          bool
+		// want is the URL with the bucket's address and an object key.
+		want string
+	}{
+		{"https://s3.eu-west-1.amazonaws.com", "my-bucket", true, "https://my-bucket.s3.eu-west-1.amazonaws.com/k"},
+		{"https://s3.eu-west-1.amazonaws.com", "my-bucket", false, "https://s3.eu-west-1.amazonaws.com/my-bucket/k"},
+		{"https://s3.eu-west-1.amazonaws.com", "logs.example.com", true, "https://s3.eu-west-1.amazonaws.com/logs.example.com/k"},
+		{"http://minio:9000", "logs.example.com", true, "http://logs.example.com.minio:9000/k"},
+		{"http://minio:9000", "a.b", true, "http://minio:9000/a.b/k"},
+		{"http://localhost:4566", "abc", true, "http://abc.localhost:4566/k"},
+		{"http://localhost:4566", "ab", true, "http://localhost:4566/ab/k"},
+		{"http://localhost:4566", "-abc", true, "http://localhost:4566/-abc/k"},
+		{"http://localhost:4566", "abc-", true, "http://localhost:4566/abc-/k"},
+		{"http://localhost:4566", "Abc", true, "http://localhost:4566/Abc/k"},
+		{"http://localhost:4566", "a b", true, "http://localhost:4566/a%20b/k"},
+		{"http://localhost:4566", "192.168.5.4", true, "http://localhost:4566/192.168.5.4/k"},
+		{"http://localhost:4566", strings.Repeat("a", 64), true, "http://localhost:4566/" + strings.Repeat("a", 64) + "/k"},
+		{"http://10.0.0.1:9000", "my-bucket", true, "http://10.0.0.1:9000/my-bucket/k"},
+		{"http://[::1]:9000", "my-bucket", true, "http://[::1]:9000/my-bucket/k"},
+	}
+	for _, tc := range tests {
+		u, err := url.Parse(tc.endpoint)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := s3Address(u, tc.bucket, tc.virtual) + "/k"
+		if got := u.String() + path; got != tc.want {
+			t.Errorf("s3Address(%s, %q, %v): %s, want %s", tc.endpoint, tc.bucket, tc.virtual, got, tc.want)
+		}
+	}
 }

@@ -20,6 +20,7 @@ type stubReply struct {
 // seenRequest is what a stub service received.
 type seenRequest struct {
 	method string
+	host   string // the Host header
 	path   string // as sent, escaped
 	query  url.Values
 	header http.Header
@@ -51,7 +52,7 @@ func newStub(t testing.TB, reply stubReply) *stub {
 
 func (s *stub) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	seen := &seenRequest{method: r.Method, path: r.URL.EscapedPath(), query: r.URL.Query(), header: r.Header, body: string(body)}
+	seen := &seenRequest{method: r.Method, host: r.Host, path: r.URL.EscapedPath(), query: r.URL.Query(), header: r.Header, body: string(body)}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		seen.form, _ = url.ParseQuery(string(body))
 	}

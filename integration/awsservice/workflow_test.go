@@ -95,6 +95,28 @@ func TestWorkflow(t *testing.T) {
 	}
 }
 
+// TestConfigS3Addressing reads "s3Addressing" from the integration
+// configuration file.
+func TestConfigS3Addressing(t *testing.T) {
+	for _, tc := range []struct{ addressing, err string }{
+		{`"virtual"`, ""},
+		{`"path"`, ""},
+		{`"host"`, `s3Addressing: "host" is neither "path" nor "virtual"`},
+	} {
+		text := `{"aws": {"credentials": {"accessKeyId": "a", "secretAccessKey": "s"},
+			"endpoints": {"s3": "http://127.0.0.1:9000"}, "s3Addressing": ` + tc.addressing + `}}`
+		cfg, err := integration.ParseConfig([]byte(text))
+		switch {
+		case tc.err == "" && err != nil:
+			t.Errorf("ParseConfig(%s): %v", tc.addressing, err)
+		case tc.err == "" && cfg.AWS.S3Addressing != strings.Trim(tc.addressing, `"`):
+			t.Errorf("ParseConfig(%s): s3Addressing %q", tc.addressing, cfg.AWS.S3Addressing)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("ParseConfig(%s) = %v, want …%s…", tc.addressing, err, tc.err)
+		}
+	}
+}
+
 // TestRouterWaitForTaskToken: the Router sends a .waitForTaskToken
 // resource to its base integration, and the token in the Parameters
 // reaches the queue.
