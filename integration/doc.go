@@ -49,8 +49,9 @@
 //
 // An "aws" section turns on the AWS service integrations (package
 // awsservice: sqs:sendMessage, sns:publish, dynamodb:*Item, events:putEvents
-// and aws-sdk:SERVICE:ACTION for JSON- and query-protocol services and S3),
-// sent to an endpoint per service and signed with SigV4:
+// and aws-sdk:SERVICE:ACTION for JSON- and query-protocol services, EC2 and
+// S3), sent to an endpoint per service and signed with SigV4 (S3 buckets
+// path-style, or virtual-hosted with "s3Addressing": "virtual"):
 //
 //	"aws": {
 //	  "credentials": {"accessKeyId": "${AWS_ACCESS_KEY_ID}", "secretAccessKey": "${AWS_SECRET_ACCESS_KEY}"},

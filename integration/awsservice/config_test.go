@@ -14,7 +14,7 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{"empty", Config{}, ""},
 		{"endpoints", Config{Credentials: creds, Endpoints: map[string]string{"sqs": "http://127.0.0.1:9324", "dynamodb": "https://dynamodb.eu-west-1.amazonaws.com"}}, ""},
-		{"unknown service", Config{Credentials: creds, Endpoints: map[string]string{"ec2": "http://x"}}, `unknown service "ec2"`},
+		{"unknown service", Config{Credentials: creds, Endpoints: map[string]string{"ecs": "http://x"}}, `unknown service "ecs"`},
 		{"s3 addressing", Config{Credentials: creds, Endpoints: map[string]string{"s3": "https://s3.eu-west-1.amazonaws.com"}, S3Addressing: "virtual"}, ""},
 		{"s3 path addressing", Config{S3Addressing: "path"}, ""},
 		{"bad s3 addressing", Config{S3Addressing: "host"}, `s3Addressing: "host" is neither "path" nor "virtual"`},

@@ -1,10 +1,10 @@
 // Package awsservice runs Task states that call AWS services: the
 // optimised integrations of Amazon SQS, Amazon SNS, Amazon DynamoDB and
 // Amazon EventBridge, and the AWS SDK integrations of services that speak
-// the AWS JSON or query protocol, and of Amazon S3. Every call goes to the
-// endpoint configured for its service (ElasticMQ, DynamoDB Local, MinIO,
-// LocalStack, or AWS itself), signed with Signature Version 4 using the
-// configured credentials.
+// the AWS JSON or query protocol, of Amazon EC2 and of Amazon S3. Every
+// call goes to the endpoint configured for its service (ElasticMQ,
+// DynamoDB Local, MinIO, LocalStack, or AWS itself), signed with
+// Signature Version 4 using the configured credentials.
 //
 // Configuration is the "aws" section of the integration configuration
 // file (see Config); credentials may name environment variables:
@@ -14,7 +14,7 @@
 //	  "credentials": {"accessKeyId": "${AWS_ACCESS_KEY_ID}", "secretAccessKey": "${AWS_SECRET_ACCESS_KEY}"},
 //	  "endpoints": {"sqs": "http://127.0.0.1:9324", "dynamodb": "http://127.0.0.1:8000",
 //	                "eventbridge": "http://127.0.0.1:4566", "sns": "http://127.0.0.1:4566",
-//	                "sfn": "http://127.0.0.1:8083",
+//	                "sfn": "http://127.0.0.1:8083", "ec2": "http://127.0.0.1:4566",
 //	                "s3": "http://127.0.0.1:9000"},
 //	  "s3Addressing": "path"
 //	}
@@ -45,7 +45,9 @@
 //	                                            cloudformation, iam, elasticache,
 //	                                            rds, redshift, cloudwatch,
 //	                                            autoscaling, elasticloadbalancing,
-//	                                            elasticloadbalancingv2)
+//	                                            elasticloadbalancingv2), and of EC2
+//	                                            (ec2: describeInstances,
+//	                                            runInstances, createTags, …)
 //	arn:aws:states:::aws-sdk:s3:ACTION          S3 getObject, putObject,
 //	                                            headObject, deleteObject,
 //	                                            copyObject, listObjectsV2
@@ -59,11 +61,13 @@
 // not a string is sent as its JSON text; EventBridge entries get the
 // execution's and state machine's ARNs appended to Resources. Parameters
 // of AWS SDK integrations are the action's request members, PascalCase.
-// Stepwise has no service models: query-protocol Parameters are
+// Stepwise has no service models: query-protocol and EC2 Parameters are
 // serialised as encodeQuery describes, with each service's API version
-// (Service.APIVersion). S3 Parameters are checked against the members of
-// the action; the putObject Body is sent as its JSON text, as Step
-// Functions does (a string Body "text" stores "text" with its quotes).
+// (Service.APIVersion); EC2's are named on the wire as ec2WireName gives
+// (InstanceIds → InstanceId.1, Filters → Filter.1.Name). S3 Parameters
+// are checked against the members of the action; the putObject Body is
+// sent as its JSON text, as Step Functions does (a string Body "text"
+// stores "text" with its quotes).
 //
 // Results are shaped as Step Functions returns them: the optimised SQS,
 // SNS and DynamoDB integrations give the response members with
@@ -73,11 +77,14 @@
 // members, PascalCase. Query-protocol results are the action's
 // <ActionResult> element converted by the model-less heuristic of
 // xmlToValue (lists, maps and structures inferred from the XML, scalars
-// strings). S3 results are sorted by name, as Step Functions sorts them:
-// getObject gives the response headers' members (ContentLength a number,
-// LastModified ISO 8601, Metadata from x-amz-meta-*) and then Body, the
-// object read as UTF-8 text; an object larger than the 256 KiB payload
-// quota fails with States.DataLimitExceeded without being read whole.
+// strings); EC2 results are the <ActionResponse> element's members read
+// by the same heuristic and named as the SDK names them (ec2Result:
+// reservationSet → Reservations, instanceState → State). S3 results are
+// sorted by name, as Step Functions sorts them: getObject gives the
+// response headers' members (ContentLength a number, LastModified ISO
+// 8601, Metadata from x-amz-meta-*) and then Body, the object read as
+// UTF-8 text; an object larger than the 256 KiB payload quota fails with
+// States.DataLimitExceeded without being read whole.
 //
 // Errors: a service error fails the task with <Service>.<Code>, the code
 // given an "Exception" suffix when it has none (SQS.QueueDoesNotExistException,
@@ -92,9 +99,12 @@
 // The service part is the AWS SDK for Java 2.x client's name (Service.SDKName).
 // An aws-sdk error without a code is <Service>.<Service>Exception, as is an
 // S3 error whose code S3's model does not declare (S3.S3Exception for
-// AccessDenied; S3.NoSuchKeyException, also for a HEAD answered 404). For
-// the other services every code is taken as declared: AWS names an
-// undeclared one <Service>.<Service>Exception instead.
+// AccessDenied; S3.NoSuchKeyException, also for a HEAD answered 404), and
+// every EC2 error, since EC2's model declares none: Ec2.Ec2Exception,
+// whose cause has EC2's message but not its code
+// (InvalidInstanceID.NotFound). For the other services every code is
+// taken as declared: AWS names an undeclared one
+// <Service>.<Service>Exception instead.
 //
 // A service with no endpoint configured, or an endpoint that cannot be
 // reached, fails with <Service>.SdkClientException; bad Parameters fail with

@@ -81,11 +81,13 @@ var s3Exceptions = map[string]bool{
 // sdkExceptionName is the exception part of an error name: the code with
 // an "Exception" suffix, as the AWS SDK for Java names modelled errors.
 // Without the models, every code of a JSON or query service is taken as
-// modelled; S3's are looked up in s3Exceptions. A code that is not
-// modelled, or no code, gives the service's base exception
-// (S3.S3Exception), as Step Functions names it.
+// modelled; S3's are looked up in s3Exceptions; EC2's model declares no
+// errors at all. A code that is not modelled, or no code, gives the
+// service's base exception (S3.S3Exception, Ec2.Ec2Exception for every
+// EC2 error), as Step Functions names it.
 func sdkExceptionName(req *request, code string) string {
-	if req.sdk && (code == "" || req.svc.Protocol == ProtocolRESTXML && !s3Exceptions[code]) {
+	unmodelled := req.svc.Protocol == ProtocolEC2 || req.svc.Protocol == ProtocolRESTXML && !s3Exceptions[code]
+	if req.sdk && (code == "" || unmodelled) {
 		return req.svc.SDKName + "Exception"
 	}
 	if !strings.HasSuffix(code, "Exception") {

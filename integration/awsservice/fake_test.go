@@ -29,9 +29,10 @@ var (
 )
 
 // fakeAWS is a loopback server speaking the minimal wire of SQS (JSON),
-// DynamoDB, EventBridge, Step Functions (StartExecution) and SNS (query
-// Publish). It checks every request's SigV4 signature by re-signing it
-// with v4.Signer and refuses requests whose signature does not match.
+// DynamoDB, EventBridge, Step Functions (StartExecution), SNS (query
+// Publish) and EC2 (DescribeInstances). It checks every request's SigV4
+// signature by re-signing it with v4.Signer and refuses requests whose
+// signature does not match.
 type fakeAWS struct {
 	srv    *httptest.Server
 	secret string // the secret key the server expects
@@ -67,7 +68,7 @@ func newFakeServer() *fakeAWS {
 // config returns a Config sending every service to the fake.
 func (f *fakeAWS) config() Config {
 	eps := map[string]string{}
-	for _, s := range []string{"sqs", "sns", "dynamodb", "eventbridge", "sfn", "s3", "sts"} {
+	for _, s := range []string{"sqs", "sns", "dynamodb", "eventbridge", "sfn", "s3", "sts", "ec2"} {
 		eps[s] = f.srv.URL
 	}
 	return Config{Region: testRegion, Credentials: testCreds, Endpoints: eps}
@@ -182,6 +183,10 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	target := r.Header.Get("X-Amz-Target")
+	if target == "" && service == "ec2" {
+		f.serveEC2(w, body, rid)
+		return
+	}
 	if target == "" {
 		f.serveSNS(w, body, rid)
 		return
@@ -341,6 +346,39 @@ func (f *fakeAWS) serveSNS(w http.ResponseWriter, body []byte, rid string) {
 	w.Header().Set("Content-Type", "text/xml")
 	fmt.Fprintf(w, `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>%s</MessageId></PublishResult><ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></PublishResponse>`,
 		f.nextID(), rid)
+}
+
+// serveEC2 answers EC2's DescribeInstances for the instances i-1 (running)
+// and i-2 (stopped), and InvalidInstanceID.NotFound for any other.
+func (f *fakeAWS) serveEC2(w http.ResponseWriter, body []byte, rid string) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("Action") != "DescribeInstances" || form.Get("Version") != "2016-11-15" {
+		writeEC2Error(w, 400, "InvalidAction", "The action is not valid for this web service.", rid)
+		return
+	}
+	states := map[string]string{"i-1": "<code>16</code><name>running</name>", "i-2": "<code>80</code><name>stopped</name>"}
+	var items strings.Builder
+	for n := 1; form.Has(fmt.Sprintf("InstanceId.%d", n)); n++ {
+		id := form.Get(fmt.Sprintf("InstanceId.%d", n))
+		state, ok := states[id]
+		if !ok {
+			writeEC2Error(w, 400, "InvalidInstanceID.NotFound", "The instance ID '"+id+"' does not exist", rid)
+			return
+		}
+		fmt.Fprintf(&items, `<item><instanceId>%s</instanceId><instanceState>%s</instanceState><tagSet/></item>`, id, state)
+	}
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	fmt.Fprintf(w, `<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>%s</requestId>`+
+		`<reservationSet><item><reservationId>r-1</reservationId><ownerId>123456789012</ownerId><groupSet/>`+
+		`<instancesSet>%s</instancesSet></item></reservationSet></DescribeInstancesResponse>`, rid, items.String())
+}
+
+func writeEC2Error(w http.ResponseWriter, status int, code, msg, rid string) {
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+		`<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>`,
+		code, html.EscapeString(msg), rid)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -33,6 +33,9 @@ func FuzzParameters(f *testing.F) {
 		{SDKPrefix + "s3:listObjectsV2", `{"Bucket":"b","MaxKeys":"1","OptionalObjectAttributes":["RestoreStatus"]}`},
 		{SDKPrefix + "sns:publish", `{"TopicArn":"arn:aws:sns:eu-west-1:123456789012:alerts","Message":"m","MessageAttributes":{"a":{"DataType":"String","StringValue":"v"}}}`},
 		{SDKPrefix + "sts:getCallerIdentity", `{"A":[{"B":{"c d":1}}],"E":[]}`},
+		{SDKPrefix + "ec2:describeInstances", `{"InstanceIds":["i-1"],"Filters":[{"Name":"tag:Env","Values":["dev"]}],"MaxResults":5}`},
+		{SDKPrefix + "ec2:runInstances", `{"ImageId":"ami-1","MinCount":1,"MaxCount":1,"NetworkInterfaces":[{"DeviceIndex":0,"Groups":["sg-1"]}],"TagSpecifications":[{"ResourceType":"instance","Tags":[{"Key":"k","Value":"v"}]}]}`},
+		{SDKPrefix + "ec2:createTags", `{"Resources":["i-1"],"Tags":[{"Key":"k","Value":""}],"Tag":[]}`},
 		{ResourceSQSSendMessage + ".waitForTaskToken", `1`},
 		{"arn:aws:states:::sqs:other", `{}`},
 	}
@@ -71,12 +74,14 @@ func FuzzParameters(f *testing.F) {
 	})
 }
 
-// FuzzXMLToValue converts arbitrary XML: no panics, and every result is
-// an object whose JSON text parses back to an equal value.
+// FuzzXMLToValue converts arbitrary XML, as the query protocol, S3 and
+// EC2 answer: no panics, and every result is an object whose JSON text
+// parses back to an equal value.
 func FuzzXMLToValue(f *testing.F) {
 	for _, s := range []string{
 		stsCallerIdentityXML, snsListTopicsXML, snsTopicAttributesXML, cfnDescribeStacksXML,
 		iamListUsersEmptyXML, rdsDescribeDBInstancesXML, s3ListObjectsV2DelimiterXML, s3CopyObjectXML,
+		ec2DescribeInstancesXML, ec2StopInstancesXML, ec2DescribeSecurityGroupsXML, ec2CreateTagsXML,
 		`<a><entry><key>k</key><value><member>1</member></value></entry></a>`,
 		`<a><b>1</b><b>2</b><c/><Items><Item/></Items></a>`,
 		`<a xmlns:x="u"><x:b>t&amp;<![CDATA[<x>]]></x:b></a>`,
@@ -88,8 +93,10 @@ func FuzzXMLToValue(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, shapes := range []*xmlShapes{nil, listShapes} {
-			o := xmlToValue(root, shapes)
+		for _, o := range []*value.Object{
+			xmlToValue(root, nil), xmlToValue(root, listShapes),
+			ec2Result(root, "DescribeInstances"), ec2Result(root, "CreateTags"),
+		} {
 			back, err := value.Parse(value.Marshal(o))
 			if err != nil {
 				t.Fatalf("result %s does not parse: %v", value.String(o), err)
@@ -101,19 +108,23 @@ func FuzzXMLToValue(f *testing.F) {
 	})
 }
 
-// FuzzEncodeQuery serialises arbitrary Parameters: no panics, every
-// scalar leaf is sent under a name starting with its top-level member,
-// and the form survives encoding.
+// FuzzEncodeQuery serialises arbitrary Parameters as the query protocol
+// (SNS) and EC2 write them: no panics, every scalar leaf is sent under a
+// name starting with its top-level member's wire name, and the form
+// survives encoding; EC2 reports members it would send by the same name
+// instead of sending them.
 func FuzzEncodeQuery(f *testing.F) {
 	for _, s := range []string{
 		`{"TopicArn":"t","Message":"m","MessageAttributes":{"a":{"DataType":"String","StringValue":"v"}}}`,
 		`{"Attributes":{"DisplayName":"x"},"Tags":[{"Key":"k","Value":"v"}],"Empty":[],"Null":null}`,
 		`{"A":{"B":{"C":[[1,2],[true,false]]}},"m":{"not pascal":{"X":1.5e300}}}`,
 		`{"A":{"":null,"é":[{}]},"B":{"A.B":1,"A":{"B":2}}}`,
+		`{"InstanceIds":["i-1","i-2"],"Filters":[{"Name":"n","Values":["a","b"]}],"DryRun":false}`,
+		`{"Resources":["i-1"],"Tags":[{"Key":"k"}],"IpPermissions":[{"IpRanges":[{"CidrIp":"0.0.0.0/0"}],"UserIdGroupPairs":[{"GroupId":"g"}]}]}`,
+		`{"Filter":[1],"Filters":[2],"Policies":[{"Policy":"p"}]}`,
 	} {
 		f.Add(s)
 	}
-	svc := services["sns"]
 	f.Fuzz(func(t *testing.T, text string) {
 		v, err := value.ParseString(text)
 		if err != nil {
@@ -123,20 +134,40 @@ func FuzzEncodeQuery(f *testing.F) {
 		if !ok || !structureKeys(o) {
 			return // queryCall refuses these Parameters
 		}
-		form := url.Values{}
-		encodeQuery(form, svc, o)
-		for name := range form {
-			top, _, _ := strings.Cut(name, ".")
-			if !o.Has(top) {
-				t.Fatalf("form member %q does not start with a parameter of %s", name, text)
+		for _, svc := range []*Service{services["sns"], services["ec2"]} {
+			const action = "DescribeInstances"
+			form := url.Values{}
+			problems := encodeQuery(form, svc, action, o)
+			if problems != nil {
+				for _, p := range problems {
+					if svc.Protocol != ProtocolEC2 || !strings.Contains(p, "' are both sent to EC2 as '") {
+						t.Fatalf("%s: unexpected problem %q with %s", svc.Name, p, text)
+					}
+				}
+				continue
 			}
-		}
-		back, err := url.ParseQuery(form.Encode())
-		if err != nil || len(back) != len(form) {
-			t.Fatalf("form %v does not survive encoding: %v", form, err)
-		}
-		if n, want := len(form), scalarLeaves(o); n < want {
-			t.Fatalf("form has %d members, want at least %d scalars of %s", n, want, text)
+			tops := map[string]bool{}
+			for _, k := range o.Keys() {
+				m, _ := o.Get(k)
+				_, list := m.([]any)
+				tops[k] = true
+				if svc.Protocol == ProtocolEC2 {
+					tops[ec2WireName(action, k, list)] = true
+				}
+			}
+			for name := range form {
+				top, _, _ := strings.Cut(name, ".")
+				if !tops[top] {
+					t.Fatalf("%s: form member %q does not start with a parameter of %s", svc.Name, name, text)
+				}
+			}
+			back, err := url.ParseQuery(form.Encode())
+			if err != nil || len(back) != len(form) {
+				t.Fatalf("%s: form %v does not survive encoding: %v", svc.Name, form, err)
+			}
+			if n, want := len(form), scalarLeaves(o); n < want {
+				t.Fatalf("%s: form has %d members, want at least %d scalars of %s", svc.Name, n, want, text)
+			}
 		}
 	})
 }

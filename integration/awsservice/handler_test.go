@@ -300,8 +300,10 @@ func TestErrors(t *testing.T) {
 			failure.Runtime, "[The field 'Bucket' is required, The field 'Key' is required]"},
 		{"sdk s3 action", h, SDKPrefix + "s3:selectObjectContent", `{}`,
 			failure.TaskFailed, "'aws-sdk:s3:selectObjectContent' is not supported by Stepwise: it performs these S3 actions only: copyObject, deleteObject, getObject, headObject, listObjectsV2, putObject."},
-		{"sdk unknown service", h, SDKPrefix + "ec2:describeInstances", `{}`,
-			failure.TaskFailed, "'aws-sdk:ec2:describeInstances' is not supported by Stepwise: it calls these services only: autoscaling, "},
+		{"sdk unknown service", h, SDKPrefix + "ecs:runTask", `{}`,
+			failure.TaskFailed, "'aws-sdk:ecs:runTask' is not supported by Stepwise: it calls these services only: autoscaling, "},
+		{"sdk ec2 without an endpoint", none, SDKPrefix + "ec2:describeInstances", `{}`,
+			"Ec2.SdkClientException", "Unable to execute HTTP request: no endpoint is configured for the service 'ec2' (set aws.endpoints.ec2 in the integration configuration)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,9 +11,9 @@ import (
 	"github.com/stepwise-run/stepwise/value"
 )
 
-// encodeQuery writes the request members of params, an object, into form
-// as the AWS query protocol serialises them, without the service's
-// model:
+// encodeQuery writes the request members of params, the Parameters of
+// action, into form as the AWS query protocol (or EC2's variant of it)
+// serialises them, without the service's model:
 //
 //   - a string is itself, a number its shortest decimal form, a boolean
 //     "true" or "false"; null members are left out;
@@ -24,56 +24,101 @@ import (
 //     Name.entry.N.value (or the entry names the service gives), N from 1
 //     in the object's order;
 //   - an array is a list: Name.member.N, N from 1, and an empty array is
-//     written "Name=" as the AWS SDKs write it.
+//     written "Name=" as the AWS SDKs write it. EC2 writes lists
+//     Name.N and leaves empty ones out.
+//
+// EC2 names each member as ec2WireName does: a list member by the
+// singular of its name (InstanceIds → InstanceId.1, Filters →
+// Filter.1.Name and Filter.1.Value.1).
+//
+// Two members EC2 would read by the same name (Filter and Filters) are
+// reported as problems, in the words of a States.Runtime cause.
 //
 // The limits follow: lists the model marks flattened (Name.N, as in the
 // query API of SQS) and members whose wire name differs from their
-// PascalCase name (SNS's SetSMSAttributes takes "attributes") are not
-// written as the service expects them.
-func encodeQuery(form url.Values, svc *Service, params *value.Object) {
-	for _, k := range params.Keys() {
-		v, _ := params.Get(k)
-		encodeMember(form, svc, k, k, v)
+// PascalCase name (SNS's SetSMSAttributes takes "attributes"; see
+// ec2WireName for EC2's) are not written as the service expects them.
+func encodeQuery(form url.Values, svc *Service, action string, params *value.Object) (problems []string) {
+	e := &queryEncoder{form: form, svc: svc}
+	e.structure(action, "", params)
+	return e.problems
+}
+
+// queryEncoder writes request members into a form (encodeQuery).
+type queryEncoder struct {
+	form     url.Values
+	svc      *Service
+	problems []string
+}
+
+// structure writes the members of o, a structure, below prefix ("" at
+// the top). ctx is what holds it: the action at the top, else the
+// member's name (EC2's names depend on it).
+func (e *queryEncoder) structure(ctx, prefix string, o *value.Object) {
+	var sent map[string]string // EC2: the member sent by each wire name
+	for _, k := range o.Keys() {
+		v, _ := o.Get(k)
+		wire := k
+		if e.svc.Protocol == ProtocolEC2 {
+			_, list := v.([]any)
+			wire = ec2WireName(ctx, k, list)
+			if other, dup := sent[wire]; dup {
+				e.problems = append(e.problems, "The fields '"+other+"' and '"+k+"' are both sent to EC2 as '"+formName(prefix, wire)+"'")
+				continue
+			}
+			if sent == nil {
+				sent = map[string]string{}
+			}
+			sent[wire] = k
+		}
+		e.member(k, formName(prefix, wire), v)
 	}
 }
 
-// encodeMember writes v, the member name, at prefix.
-func encodeMember(form url.Values, svc *Service, name, prefix string, v any) {
+// member writes v, the member name, at prefix.
+func (e *queryEncoder) member(name, prefix string, v any) {
 	switch x := v.(type) {
 	case nil:
 	case string:
-		form.Set(prefix, x)
+		e.form.Set(prefix, x)
 	case bool:
-		form.Set(prefix, strconv.FormatBool(x))
+		e.form.Set(prefix, strconv.FormatBool(x))
 	case float64:
-		form.Set(prefix, value.FormatNumber(x))
+		e.form.Set(prefix, value.FormatNumber(x))
 	case []any:
-		if len(x) == 0 {
-			form.Set(prefix, "")
-			return
+		item := prefix + ".member."
+		if e.svc.Protocol == ProtocolEC2 {
+			item = prefix + "."
+		} else if len(x) == 0 {
+			e.form.Set(prefix, "")
 		}
 		for i, m := range x {
-			encodeMember(form, svc, name, prefix+".member."+strconv.Itoa(i+1), m)
+			e.member(name, item+strconv.Itoa(i+1), m)
 		}
 	case *value.Object:
-		names, isMap := svc.MapMembers[name]
+		names, isMap := e.svc.MapMembers[name]
 		if !isMap && !structureKeys(x) {
 			names, isMap = [2]string{"key", "value"}, true
 		}
 		if !isMap {
-			for _, k := range x.Keys() {
-				m, _ := x.Get(k)
-				encodeMember(form, svc, k, prefix+"."+k, m)
-			}
+			e.structure(name, prefix, x)
 			return
 		}
 		for i, k := range x.Keys() {
 			m, _ := x.Get(k)
 			p := prefix + ".entry." + strconv.Itoa(i+1) + "."
-			form.Set(p+names[0], k)
-			encodeMember(form, svc, "", p+names[1], m)
+			e.form.Set(p+names[0], k)
+			e.member("", p+names[1], m)
 		}
 	}
+}
+
+// formName joins the parts of a form member's name.
+func formName(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
 }
 
 // structureKeys reports whether every key of o is a memberName.
@@ -102,10 +147,11 @@ func memberName(k string) bool {
 	return true
 }
 
-// queryCall performs an aws-sdk action of a query-protocol service: the
-// Parameters, whose names must be PascalCase, become the form
-// (encodeQuery), and the action's result element
-// (<ActionResponse><ActionResult>) the result (xmlToValue).
+// queryCall performs an aws-sdk action of a service of the query or EC2
+// protocol: the Parameters, whose names must be PascalCase, become the
+// form (encodeQuery), and the action's result element
+// (<ActionResponse><ActionResult>, or EC2's <ActionResponse>) the result
+// (xmlToValue, ec2Result).
 func (h *Handler) queryCall(ctx context.Context, t *engine.TaskRequest, svc *Service, action string, params *value.Object) (any, error) {
 	var problems []string
 	for _, k := range params.Keys() {
@@ -118,7 +164,9 @@ func (h *Handler) queryCall(ctx context.Context, t *engine.TaskRequest, svc *Ser
 	}
 	action = upperFirst(action)
 	form := url.Values{}
-	encodeQuery(form, svc, params)
+	if problems := encodeQuery(form, svc, action, params); problems != nil {
+		return nil, taskparams.Invalid(params, problems...)
+	}
 	form.Set("Action", action)
 	form.Set("Version", svc.APIVersion)
 	req := &request{
@@ -134,7 +182,8 @@ func (h *Handler) queryCall(ctx context.Context, t *engine.TaskRequest, svc *Ser
 	return queryResult(req, rep, action)
 }
 
-// queryResult converts a query-protocol answer to the action's result.
+// queryResult converts an answer of the query or EC2 protocol to the
+// action's result.
 func queryResult(req *request, rep *reply, action string) (*value.Object, error) {
 	if len(strings.TrimSpace(string(rep.body))) == 0 {
 		return value.NewObject(0), nil
@@ -147,6 +196,9 @@ func queryResult(req *request, rep *reply, action string) (*value.Object, error)
 	if root.name != action+"Response" {
 		return nil, clientError(req, "Unable to unmarshall response: the body is a <"+root.name+
 			">, not an <"+action+"Response>.")
+	}
+	if req.svc.Protocol == ProtocolEC2 {
+		return ec2Result(root, action), nil
 	}
 	result := root.child(action + "Result")
 	if result == nil {

@@ -14,8 +14,8 @@ import (
 
 // sdkCall performs arn:aws:states:::aws-sdk:SERVICE:ACTION: the
 // Parameters are the request, the response members the result. Services
-// of the JSON and query protocols take any action; S3 the actions of
-// s3Actions.
+// of the JSON, query and EC2 protocols take any action; S3 the actions
+// of s3Actions.
 func (h *Handler) sdkCall(ctx context.Context, t *engine.TaskRequest, service, action string) (any, error) {
 	svc, ok := services[service]
 	if !ok {
@@ -32,7 +32,7 @@ func (h *Handler) sdkCall(ctx context.Context, t *engine.TaskRequest, service, a
 		return nil, taskparams.Invalid(t.Input, "The Parameters must be a JSON object, not "+value.TypeName(t.Input))
 	}
 	switch svc.Protocol {
-	case ProtocolQuery:
+	case ProtocolQuery, ProtocolEC2:
 		return h.queryCall(ctx, t, svc, action, obj)
 	case ProtocolRESTXML:
 		return h.s3Call(ctx, t, svc, action, obj)

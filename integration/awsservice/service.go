@@ -17,6 +17,10 @@ const (
 	// method and path, members travel in headers, query and body, and
 	// answers are XML.
 	ProtocolRESTXML
+	// ProtocolEC2 is Amazon EC2's variant of the query protocol: lists
+	// are written Name.N, and answers are <ActionResponse> with the
+	// result's members directly inside, lists as <item> elements.
+	ProtocolEC2
 )
 
 // Service describes how to reach one AWS service.
@@ -35,7 +39,8 @@ type Service struct {
 	// header and Content-Type.
 	TargetPrefix string
 	JSONVersion  string
-	// APIVersion is the query protocol's Version parameter.
+	// APIVersion is the Version parameter of the query and EC2
+	// protocols.
 	APIVersion string
 	// MapMembers names the request members of a query-protocol service
 	// that are maps, with the names of their entries' key and value
@@ -98,6 +103,9 @@ var services = map[string]*Service{
 	"autoscaling":            query("autoscaling", "autoscaling", "2011-01-01", "AutoScaling"),
 	"elasticloadbalancing":   query("elasticloadbalancing", "elasticloadbalancing", "2012-06-01", "ElasticLoadBalancing"),
 	"elasticloadbalancingv2": query("elasticloadbalancingv2", "elasticloadbalancing", "2015-12-01", "ElasticLoadBalancingV2"),
+
+	"ec2": {Name: "ec2", SigningName: "ec2", Protocol: ProtocolEC2, APIVersion: "2016-11-15",
+		SDKName: "Ec2", OptimisedName: "Ec2", JavaName: "AmazonEC2"},
 
 	"s3": {Name: "s3", SigningName: "s3", Protocol: ProtocolRESTXML, SDKName: "S3", OptimisedName: "S3", JavaName: "Amazon S3"},
 }

@@ -95,6 +95,54 @@ func TestWorkflow(t *testing.T) {
 	}
 }
 
+// TestWorkflowEC2 runs aws-sdk:ec2:describeInstances with its Parameters
+// taken from the input, as Step Functions' SDK shape writes them, and
+// catches EC2's error by the name Step Functions gives it.
+func TestWorkflowEC2(t *testing.T) {
+	fake := awsservice.NewFake(t)
+	cfg, err := integration.ParseConfig([]byte(`{"aws": {
+		"region": "eu-west-1",
+		"credentials": {"accessKeyId": "AKIDEXAMPLE", "secretAccessKey": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "sessionToken": "session-token"},
+		"endpoints": {"ec2": "` + fake.URL() + `"}
+	}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, err := integration.New(cfg, integration.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := `{"StartAt":"Describe","States":{
+		"Describe":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:ec2:describeInstances",
+			"Parameters":{"InstanceIds.$":"$.ids"},
+			"ResultSelector":{"states.$":"$.Reservations[0].Instances[*].State.Name"},
+			"Catch":[{"ErrorEquals":["Ec2.Ec2Exception"],"ResultPath":"$.error","Next":"Missing"}],"End":true},
+		"Missing":{"Type":"Pass","End":true}}}`
+	d, diags := asl.Check([]byte(def), asl.ValidateOptions{})
+	if len(diags) > 0 {
+		t.Fatalf("definition: %v", diags)
+	}
+	m, err := engine.Compile(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ input, want string }{
+		{`{"ids":["i-1","i-2"]}`, `{"states":["running","stopped"]}`},
+		{`{"ids":["i-9"]}`, `{"ids":["i-9"],"error":{"Error":"Ec2.Ec2Exception","Cause":"The instance ID 'i-9' does not exist (Service: Ec2, Status Code: 400, Request ID: 00000000-0000-4000-8000-000000000002)"}}`},
+	} {
+		res, err := local.Run(t.Context(), m, tc.input, local.Options{Fallback: router, Fast: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != engine.StatusSucceeded {
+			t.Fatalf("status %s: %s: %s", res.Status, res.Error, res.Cause)
+		}
+		if got := value.String(res.Output); got != tc.want {
+			t.Errorf("output\n got  %s\n want %s", got, tc.want)
+		}
+	}
+}
+
 // TestConfigS3Addressing reads "s3Addressing" from the integration
 // configuration file.
 func TestConfigS3Addressing(t *testing.T) {

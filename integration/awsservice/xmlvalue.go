@@ -136,8 +136,27 @@ func set(names ...string) map[string]bool {
 // empty structure as []. With shapes
 // (a model known in part, as for S3), the named lists, numbers, booleans
 // and timestamps are typed and childless elements are scalars.
+//
+// EC2's answers are read by the same rules with the differences
+// ec2Result gives.
 func xmlToValue(n *xmlNode, shapes *xmlShapes) *value.Object {
-	o := value.NewObject(len(n.children))
+	return xmlReader{shapes: shapes}.structure(n, "")
+}
+
+// xmlReader holds how a protocol's XML answers become JSON: the shapes
+// known, and whether they are EC2's.
+type xmlReader struct {
+	shapes *xmlShapes
+	// ec2 names members as ec2MemberName does, takes only <item> (and
+	// <member>) children for lists, and an empty element for an empty
+	// list only when its name is a list's (ec2ListName).
+	ec2 bool
+}
+
+// structure converts the structure n; ctx is what holds its members
+// (EC2's names depend on it): n's name, the list's name for an item, or
+// the action at the top.
+func (r xmlReader) structure(n *xmlNode, ctx string) *value.Object {
 	var names []string
 	groups := map[string][]*xmlNode{}
 	for _, c := range n.children {
@@ -146,50 +165,70 @@ func xmlToValue(n *xmlNode, shapes *xmlShapes) *value.Object {
 		}
 		groups[c.name] = append(groups[c.name], c)
 	}
-	sort.Strings(names)
+	type member struct {
+		name string
+		v    any
+	}
+	members := make([]member, 0, len(names))
 	for _, name := range names {
 		g := groups[name]
-		if len(g) > 1 || shapes != nil && shapes.lists[name] {
+		var v any
+		if len(g) > 1 || r.shapes != nil && r.shapes.lists[name] {
 			list := make([]any, len(g))
 			for i, c := range g {
-				list[i] = convertXML(c, shapes, true)
+				list[i] = r.convert(c, name, true)
 			}
-			o.Set(name, list)
-			continue
+			v = list
+		} else {
+			v = r.convert(g[0], name, false)
 		}
-		o.Set(name, convertXML(g[0], shapes, false))
+		key := name
+		if r.ec2 {
+			_, list := v.([]any)
+			key = ec2MemberName(ctx, name, list)
+		}
+		members = append(members, member{key, v})
+	}
+	sort.SliceStable(members, func(i, j int) bool { return members[i].name < members[j].name })
+	o := value.NewObject(len(members))
+	for _, m := range members {
+		o.Set(m.name, m.v)
 	}
 	return o
 }
 
-// convertXML converts one element; scalar is set where an element without
-// children must be a scalar (a list's items, a map's values).
-func convertXML(n *xmlNode, shapes *xmlShapes, scalar bool) any {
+// convert converts one element; ctx is what holds its members should
+// it be a structure (see structure), and scalar is set where an element
+// without children must be a scalar (a list's items, a map's values).
+func (r xmlReader) convert(n *xmlNode, ctx string, scalar bool) any {
 	if len(n.children) == 0 {
 		switch {
-		case shapes != nil:
-			return typedScalar(n, shapes)
-		case scalar || strings.TrimSpace(n.text) != "":
+		case r.shapes != nil:
+			return typedScalar(n, r.shapes)
+		case scalar || strings.TrimSpace(n.text) != "" || r.ec2 && !ec2ListName(n.name):
 			return n.text
 		default:
 			return []any{}
 		}
 	}
-	if allNamed(n.children, "member") || allNamed(n.children, "item") || listWrapper(n) {
+	if allNamed(n.children, "member") || allNamed(n.children, "item") || !r.ec2 && listWrapper(n) {
+		if n.name != "member" && n.name != "item" {
+			ctx = n.name
+		}
 		list := make([]any, len(n.children))
 		for i, c := range n.children {
-			list[i] = convertXML(c, shapes, true)
+			list[i] = r.convert(c, ctx, true)
 		}
 		return list
 	}
-	if m, ok := xmlMap(n, shapes); ok {
+	if m, ok := r.xmlMap(n); ok {
 		return m
 	}
-	return xmlToValue(n, shapes)
+	return r.structure(n, ctx)
 }
 
 // xmlMap converts an element whose children are map entries.
-func xmlMap(n *xmlNode, shapes *xmlShapes) (*value.Object, bool) {
+func (r xmlReader) xmlMap(n *xmlNode) (*value.Object, bool) {
 	if !allNamed(n.children, "entry") {
 		return nil, false
 	}
@@ -204,7 +243,7 @@ func xmlMap(n *xmlNode, shapes *xmlShapes) (*value.Object, bool) {
 		default:
 			return nil, false
 		}
-		m.Set(k.text, convertXML(v, shapes, true))
+		m.Set(k.text, r.convert(v, n.name, true))
 	}
 	return m, true
 }
