@@ -12,10 +12,12 @@ import (
 // the SDK's response shape; on the wire EC2 names members by the model's
 // locationName or queryName (InstanceId.1) and answers with lowerCamel
 // elements (<instancesSet><item><instanceId>). Stepwise has no models:
-// the functions below map the names by EC2's own conventions, and the
-// tables hold the exceptions known for the actions on instances, tags,
-// VPCs, subnets and security groups, taken from the EC2 model (API
-// version 2016-11-15, as aws-sdk-go-v2/service/ec2 v1.344.1 ships it).
+// the functions below map the names by EC2's own conventions. The
+// tables, taken from the EC2 model (API version 2016-11-15, as
+// aws-sdk-go-v2/service/ec2 v1.344.1 ships it), hold the exceptions to
+// those conventions in the actions on instances, tags, VPCs, subnets
+// and security groups (and a few of images, key pairs, regions and
+// zones), and every action whose result has a Return member.
 
 // ec2RequestNames are the wire names of request members that EC2's rule
 // (ec2WireName) does not give, by "Context.Member" (the action, or the
