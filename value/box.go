@@ -54,3 +54,42 @@ func boxFloat(p *float64) any { return boxed(float64Type, unsafe.Pointer(p)) }
 // boxArray returns the interface value holding *p (a slice header),
 // referring to *p itself. *p must never be modified afterwards.
 func boxArray(p *[]any) any { return boxed(arrayType, unsafe.Pointer(p)) }
+
+// StringValue returns string(b) as an interface value, in one allocation
+// where the runtime would make two (the string's bytes, then the boxed
+// string header): header and bytes share one block of memory, the header
+// first. The bytes are copied; b may be reused.
+func StringValue(b []byte) any {
+	switch n := len(b); {
+	case n == 0:
+		return ""
+	case n <= 16:
+		return newBoxedString[[16]byte](b)
+	case n <= 32:
+		return newBoxedString[[32]byte](b)
+	case n <= 48:
+		return newBoxedString[[48]byte](b)
+	case n <= 64:
+		return newBoxedString[[64]byte](b)
+	case n <= 112:
+		return newBoxedString[[112]byte](b)
+	}
+	s := string(b)
+	return s
+}
+
+// boxedString is a string header followed by room for its bytes.
+type boxedString[A any] struct {
+	s     string
+	bytes A // an array of bytes
+}
+
+// newBoxedString copies b into a new boxedString and returns its string as
+// an interface value. A must be a byte array at least len(b) long.
+func newBoxedString[A any](b []byte) any {
+	x := new(boxedString[A])
+	room := unsafe.Slice((*byte)(unsafe.Pointer(&x.bytes)), unsafe.Sizeof(x.bytes))
+	n := copy(room, b)
+	x.s = unsafe.String(&room[0], n)
+	return boxString(&x.s)
+}

@@ -60,3 +60,24 @@ func TestParseAllocations(t *testing.T) {
 		t.Errorf("Parse made %v allocations, want at most 7", n)
 	}
 }
+
+func TestStringValue(t *testing.T) {
+	for _, n := range []int{0, 1, 15, 16, 17, 32, 33, 48, 63, 64, 65, 112, 113, 500} {
+		b := []byte(strings.Repeat("a", n))
+		if n > 0 {
+			b[n-1] = 'z'
+		}
+		v := StringValue(b)
+		for i := range b {
+			b[i] = '!' // the value must not share b
+		}
+		runtime.GC()
+		want := strings.Repeat("a", max(n-1, 0)) + strings.Repeat("z", min(n, 1))
+		if s, ok := v.(string); !ok || s != want {
+			t.Fatalf("StringValue of %d bytes = %#v, want %q", n, v, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = StringValue([]byte("a short string")) }); n != 1 {
+		t.Errorf("StringValue made %v allocations, want 1", n)
+	}
+}

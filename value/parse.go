@@ -34,7 +34,7 @@ func Parse(b []byte) (any, error) { return ParseString(string(b)) }
 // ParseString is Parse for a string. Strings in the result that needed no
 // unescaping share the memory of s rather than copying it.
 func ParseString(s string) (any, error) {
-	c := scan(s, make([]int32, 0, len(s)/8+16))
+	c := scan(s, make([]int32, 0, len(s)/16+16))
 	p := parser{s: s, tape: c.tape}
 	// All the objects of the document, all their members, all the
 	// elements of its arrays and all its strings and numbers, in an

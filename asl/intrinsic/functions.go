@@ -86,7 +86,7 @@ func evalFormat(c *Call, args []any, _ Env) (any, error) {
 			b = appendFormatValue(b, args[i+1])
 		}
 	}
-	return string(b), nil
+	return value.StringValue(b), nil
 }
 
 // appendFormatValue renders a States.Format value: strings as they are,

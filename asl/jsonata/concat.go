@@ -1,5 +1,7 @@
 package jsonata
 
+import "github.com/stepwise-run/stepwise/value"
+
 // concatChain is how many '&' operators of a left-nested chain such as
 // a & b & c concat evaluates together.
 const concatChain = 16
@@ -76,5 +78,5 @@ func (ev *evaluator) concat(n *node, input any, env *frame) (any, error) {
 			entered--
 		}
 	}
-	return string(b), nil
+	return value.StringValue(b), nil
 }
