@@ -38,6 +38,16 @@ func (p *Path) Eval(doc any) (any, error) {
 	return p.collect(doc, doc, make([]any, 0, 4)), nil
 }
 
+// Find returns the value a reference path (IsReference) identifies in doc
+// and whether there is one, without building an error when there is none.
+// For any other path it reports false.
+func (p *Path) Find(doc any) (any, bool) {
+	if !p.definite || p.fn != "" {
+		return nil, false
+	}
+	return p.lookup(doc)
+}
+
 // Lookup returns the value a definite path identifies in doc and whether
 // it exists. For an indefinite path it returns the list of matches and
 // reports whether there was at least one.

@@ -45,6 +45,12 @@ func (s *Scope) Doc(p *jsonpath.Path) (any, bool) {
 // when a definite path matches nothing and an *UndefinedVariableError when
 // the path's variable is not defined. It implements intrinsic.Env.
 func (s *Scope) Resolve(p *jsonpath.Path) (any, error) {
+	if p.Root() == jsonpath.Input {
+		// The commonest case, in one call.
+		if v, ok := p.Find(s.Input); ok {
+			return v, nil
+		}
+	}
 	doc, ok := s.Doc(p)
 	if !ok {
 		return nil, &UndefinedVariableError{Name: p.Variable()}
