@@ -108,24 +108,27 @@ func (ev *evaluator) function(n *node, input any, env *frame, applyTo []any) (an
 			}
 		}
 	}
-	args := ev.newArgs(len(n.args) + len(applyTo))
-	args = append(args, applyTo...)
-	for _, a := range n.args {
-		var v any
-		var err error
-		if proc == any(mergeFunction) && len(n.args) == 1 && applyTo == nil &&
-			a.typ == ntUnary && a.op == "[" && a.predicate == nil && a.group == nil && !a.consarray {
-			var merged *value.Object
-			if merged, v, err = ev.mergeArray(a, input, env); merged != nil {
-				return merged, nil
-			}
-		} else {
-			v, err = ev.eval(a, input, env)
-		}
+	var args []any
+	if a := n.args; proc == any(mergeFunction) && len(a) == 1 && applyTo == nil &&
+		a[0].typ == ntUnary && a[0].op == "[" && a[0].predicate == nil && a[0].group == nil && !a[0].consarray {
+		merged, v, err := ev.mergeArray(a[0], input, env)
 		if err != nil {
 			return nil, err
 		}
-		args = append(args, v)
+		if merged != nil {
+			return merged, nil
+		}
+		args = append(ev.newArgs(1), v)
+	} else {
+		args = ev.newArgs(len(n.args) + len(applyTo))
+		args = append(args, applyTo...)
+		for _, a := range n.args {
+			v, err := ev.eval(a, input, env)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, v)
+		}
 	}
 	procName := procToken(n.procedure)
 	result, err := ev.apply(proc, args, input, env, procName, n.pos)
@@ -170,8 +173,28 @@ func (ev *evaluator) mergeArray(a *node, input any, env *frame) (*value.Object, 
 	var buf [4]any
 	items := buf[:0]
 	pending := concurrentError{t0: ev.vclock, end: ev.vclock}
-	for _, item := range a.exprs {
+	for i, item := range a.exprs {
 		ev.vclock = pending.t0
+		if i == len(a.exprs)-1 && pending.err == nil && mergeableCtor(item, input) && allObjects(items) {
+			// $merge([..., {...}]): the constructor's members go
+			// straight into the merged copy, which saves making the
+			// object, as merging it would set them in the same order.
+			merged, err := ev.constructInto(item, input, env, items)
+			if err != nil {
+				if pending.add(err, ev.vclock-pending.t0) {
+					ev.depth--
+					return nil, nil, err
+				}
+			} else {
+				pending.done(ev)
+			}
+			err = pending.finish(ev)
+			ev.depth--
+			if err != nil {
+				return nil, nil, err
+			}
+			return merged, nil, nil
+		}
 		v, err := ev.eval(item, input, env)
 		if err != nil {
 			if pending.add(err, ev.vclock-pending.t0) {
@@ -201,6 +224,70 @@ func (ev *evaluator) mergeArray(a *node, input any, env *frame) (*value.Object, 
 		}
 	}
 	return mergeObjects(items), nil, nil
+}
+
+// mergeableCtor reports whether item is an object constructor with
+// literal keys that eval would evaluate, on input, as constructObject
+// (and nothing more): see group.
+func mergeableCtor(item *node, input any) bool {
+	if item.typ != ntUnary || item.op != "{" || item.predicate != nil || item.group != nil ||
+		item.ctor.keys == nil || len(item.ctor.pairs) > 16 {
+		return false
+	}
+	switch x := input.(type) {
+	case []any:
+		return len(x) <= 1
+	case *seq:
+		return len(x.items) <= 1 && !x.tupleStream
+	}
+	return true
+}
+
+// allObjects reports whether items are all objects.
+func allObjects(items []any) bool {
+	for _, it := range items {
+		if _, ok := it.(*value.Object); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// constructInto evaluates the constructor ctor (see mergeableCtor) as eval
+// would, into the merge of objects (see mergeObjects), and returns the
+// merge.
+func (ev *evaluator) constructInto(ctor *node, input any, env *frame, objects []any) (*value.Object, error) {
+	// What eval does on entering a node.
+	ev.depth++
+	if ev.depth > ev.maxDepth {
+		ev.depth--
+		return nil, newError("U1001", ctor.pos, "")
+	}
+	ev.steps++
+	ev.vclock++
+	if ev.steps%ctxCheckInterval == 0 || ev.steps > ev.maxSteps {
+		if err := ev.charge(0); err != nil {
+			ev.depth--
+			return nil, err
+		}
+	}
+	// What group does to choose the item.
+	item := input
+	if xs, ok := asArray(input); ok {
+		item = Undefined{}
+		if len(xs) == 1 {
+			item = xs[0]
+		}
+	}
+	var result *value.Object
+	if len(objects) == 0 {
+		result = value.NewObject(len(ctor.ctor.pairs))
+	} else {
+		result = mergeObjects(objects)
+	}
+	_, err := ev.constructObject(ctor.ctor, item, env, result, true)
+	ev.depth--
+	return result, err
 }
 
 // procToken is the token jsonata-js reports for a call's procedure: its

@@ -95,9 +95,9 @@ type node struct {
 	builtin            *Function // the built-in function a variable names, if any (set by markAll)
 	expr               *node     // unary operand
 	slot               *slot
-	// canon is, for a name step of a simple path, the first such step of
-	// the same name in the expression: equal canon pointers mean equal
-	// names (see pathCache).
+	// canon is, for a name step or the variable starting a simple path,
+	// the first such step of the same name in the expression: equal canon
+	// pointers mean equal names (see pathCache).
 	canon *node
 	pos   int
 

@@ -12,7 +12,10 @@ import (
 // default limits".
 type Env struct {
 	// Lookup resolves variables by name without the '$' (for example
-	// "states"). It is consulted after the expression's own bindings.
+	// "states"). It is consulted after the expression's own bindings. Its
+	// answer for a name must not change during an evaluation (as the
+	// bindings jsonata-js's evaluate receives do not): an evaluation may
+	// keep an answer instead of asking again.
 	Lookup func(name string) (any, bool)
 	// Functions adds or overrides functions by name without the '$'. A nil
 	// entry removes a built-in function, so that calling it fails as
@@ -135,7 +138,16 @@ type evaluator struct {
 // Objects are immutable once shared, so the chain stays true while the
 // evaluation does not modify objects in place, which only the transform
 // operator does; it calls forget. Every evaluation starts with it empty.
+//
+// It also keeps the value of the variable that started the last simple
+// path that started with one (variable, a canonical node) in the frame env,
+// while no binding is made (see forgetVariable).
 type pathCache struct {
+	variable *node
+	env      *frame
+	varValue any
+	varFound bool
+
 	root  *value.Object
 	n     int
 	steps [pathCacheLen]*node
@@ -148,9 +160,15 @@ const pathCacheLen = 4
 // forget empties the cache.
 func (c *pathCache) forget() {
 	if c != nil {
-		c.root, c.n = nil, 0
-		clear(c.steps[:])
-		clear(c.vals[:])
+		*c = pathCache{}
+	}
+}
+
+// forgetVariable forgets the value of the variable, as a binding may change
+// it.
+func (c *pathCache) forgetVariable() {
+	if c != nil {
+		c.variable, c.env, c.varValue = nil, nil, nil
 	}
 }
 

@@ -121,6 +121,7 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 			return nil, err
 		}
 		env.bind(n.lhs.op, v)
+		ev.paths.forgetVariable()
 		return v, nil
 	case ntRegex:
 		return n.regex, nil

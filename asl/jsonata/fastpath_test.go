@@ -117,3 +117,100 @@ func TestSharedPathsAndMerge(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeIntoCopyAgrees checks the evaluation of $merge([..., {...}])
+// that builds the constructor's members into the merged copy (see
+// mergeArray) against the call of $merge on the array, which a block
+// around the array constructor forces, on inputs that are objects, arrays
+// (on which an object constructor groups) and nothing.
+func TestMergeIntoCopyAgrees(t *testing.T) {
+	inputs := []string{`{"a":{"b":{"c":1,"d":2}},"o":{"x":1}}`, `[{"k":"p","v":1},{"k":"q","v":2}]`, `[{"a":{"b":{"c":3}}}]`, `[]`, `7`, ``}
+	exprs := []string{
+		`$merge([a.b, {'c': 9, 'e': a.b.d, 'f': nothing}])`,
+		`$merge([{'c': 9}])`,
+		`$merge([nothing, {'c': 9}])`,
+		`$merge([a, o, {'x': 2, 'a': o}])`,
+		`$merge([a, [o, a.b], {'x': 2}])`,
+		`$merge([a.b, {'c': 1 + 'x'}])`,
+		`$merge([a.b, {'c': $string(a.b.c), 'd': $length(1)}])`,
+		`$merge([a.b, {'c': 1 + 'x', 'd': $length(1)}])`,
+		`$merge([1 + 'x', {'c': 1 + 'y'}])`,
+		`$merge(['s', {'c': 1}])`,
+		`$merge([a.b, {'c': 1}, 's'])`,
+		`$merge([a.b, {'k': v, 'all': $}])`,
+		`$merge([{}, {}])`,
+		`$merge([a.b, {'c': 1}[c = 1]])`,
+		`$merge([a.b, {'c': [1, 2]}])`,
+		`$.$merge([{'z': 0}, {'k': k, 'v': v}])`,
+	}
+	ctx := context.Background()
+	for _, src := range exprs {
+		fast, err := Compile(src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		called := strings.Replace(strings.Replace(src, "$merge([", "$merge(([", 1), "])", "]))", 1)
+		slow, err := Compile(called)
+		if err != nil {
+			t.Fatalf("%s: %v", called, err)
+		}
+		for _, in := range inputs {
+			var input any = Undefined{}
+			if in != "" {
+				input = value.MustParse(in)
+			}
+			got, gotDef, gotErr := fast.Eval(ctx, input, nil)
+			want, wantDef, wantErr := slow.Eval(ctx, input, nil)
+			if errorCode(gotErr) != errorCode(wantErr) || gotDef != wantDef || !value.Equal(got, want) {
+				t.Errorf("%s on %s: %s %v %v; the call gives %s %v %v", src, in,
+					value.Marshal(got), gotDef, gotErr, value.Marshal(want), wantDef, wantErr)
+			}
+		}
+	}
+}
+
+// errorCode is the code of an *Error, "" for nil and "?" for another error.
+func errorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	if e, ok := err.(*Error); ok {
+		return e.Code
+	}
+	return "?"
+}
+
+// TestVariableKept checks that simplePath, which keeps the value of the
+// variable that started the last path, sees what lookups would see:
+// bindings made since, in the same block or an enclosing one, lambda
+// parameters of the same name, and variables of Env.Lookup.
+func TestVariableKept(t *testing.T) {
+	env := &Env{Lookup: func(name string) (any, bool) {
+		switch name {
+		case "states":
+			return value.MustParse(`{"input":{"a":1,"b":2}}`), true
+		case "other":
+			return value.MustParse(`{"input":{"a":3}}`), true
+		}
+		return nil, false
+	}}
+	for _, c := range []struct{ expr, want string }{
+		{`[$states.input.a, $states.input.b, $other.input.a, $states.input.a]`, `[1,2,3,1]`},
+		{`($x := $states.input.a; $states := {'input': {'a': 5}}; [$x, $states.input.a])`, `[1,5]`},
+		{`[$states.input.a, ($states := {'input': {'a': 6}}; $states.input.a), $states.input.a]`, `[1,6,1]`},
+		{`($y := $states.input; ($states := $other; $y.a & $states.input.a))`, `"13"`},
+		{`($f := function($states){ $states.input.a }; [$states.input.a, $f({'input': {'a': 7}}), $states.input.a])`, `[1,7,1]`},
+		{`($v := {'a': {'b': 1}}; [$v.a.b, ($v := {'a': {'b': 2}}; $v.a.b), $v.a.b])`, `[1,2,1]`},
+		{`($v := {'a': {'b': 1}}; $w := $v.a.b; $v := {'a': {'b': 2}}; [$w, $v.a.b])`, `[1,2]`},
+		{`[$nothing.a, $states.input.a, $nothing.a]`, `[1]`},
+	} {
+		e, err := Compile(c.expr)
+		if err != nil {
+			t.Fatalf("%s: %v", c.expr, err)
+		}
+		r, _, err := e.Eval(context.Background(), nil, env)
+		if err != nil || string(value.Marshal(r)) != c.want {
+			t.Errorf("%s = %s, %v; want %s", c.expr, value.Marshal(r), err, c.want)
+		}
+	}
+}

@@ -181,17 +181,25 @@ func IsFunction(v any) bool { return isFunction(v) }
 // names of built-in functions and lists the literal keys of object
 // constructors.
 func markAll(n *node) {
-	names := map[string]*node{} // canonical name steps, see node.canon
+	names := map[string]*node{}     // canonical name steps, see node.canon
+	variables := map[string]*node{} // canonical variables, see node.canon
 	walk(n, func(n *node) {
 		markSimple(n)
 		if n.simple {
 			for _, st := range n.steps {
-				if st.typ == ntName && st.canon == nil {
-					if names[st.op] == nil {
-						names[st.op] = st
-					}
-					st.canon = names[st.op]
+				canon := names
+				switch {
+				case st.canon != nil:
+					continue
+				case st.typ == ntVariable:
+					canon = variables
+				case st.typ != ntName:
+					continue
 				}
+				if canon[st.op] == nil {
+					canon[st.op] = st
+				}
+				st.canon = canon[st.op]
 			}
 		}
 		if n.typ == ntVariable {

@@ -18,6 +18,7 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 	steps := n.steps
 	evals := int64(0) // step evaluations the general algorithm makes
 	variable := steps[0].typ == ntVariable
+	c := ev.paths
 	if variable {
 		evals++
 		name := steps[0].op
@@ -27,7 +28,19 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 			}
 		} else {
 			var ok bool
-			if v, ok = ev.lookupVariable(steps[0], env); !ok {
+			if vn := steps[0].canon; c != nil && vn != nil && c.variable == vn && c.env == env {
+				v, ok = c.varValue, c.varFound
+			} else {
+				v, ok = ev.lookupVariable(steps[0], env)
+				if vn != nil {
+					if c == nil {
+						c = new(pathCache)
+						ev.paths = c
+					}
+					c.variable, c.env, c.varValue, c.varFound = vn, env, v, ok
+				}
+			}
+			if !ok {
 				ev.vclock += evals
 				return Undefined{}, true
 			}
@@ -36,7 +49,6 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 	}
 	// Resume after the steps this path shares with the last one taken
 	// from the same object.
-	c := ev.paths
 	root, _ := v.(*value.Object)
 	k := 0
 	if root != nil {
@@ -550,7 +562,7 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 		items = []any{Undefined{}}
 	}
 	if len(items) == 1 && !reduce && len(g.pairs) <= 16 {
-		return ev.constructObject(g, items[0], env, result)
+		return ev.constructObject(g, items[0], env, result, false)
 	}
 	var keys []string
 	groups := make(map[string]*groupEntry, len(g.pairs))
@@ -628,8 +640,10 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 }
 
 // constructObject is group for a single input item (the common object
-// constructor): the same evaluation order, without the grouping maps.
-func (ev *evaluator) constructObject(g *groupSpec, item any, env *frame, result *value.Object) (any, error) {
+// constructor): the same evaluation order, without the grouping maps. It
+// adds the members to result; with set, members of result of the same
+// names are replaced (see mergeArray), otherwise result must not have any.
+func (ev *evaluator) constructObject(g *groupSpec, item any, env *frame, result *value.Object, set bool) (any, error) {
 	keys, idx := g.keys, []int(nil) // idx maps keys to pairs, when some are left out
 	if keys != nil {
 		if err := ev.literalKeys(g); err != nil {
@@ -675,7 +689,11 @@ func (ev *evaluator) constructObject(g *groupSpec, item any, env *frame, result 
 			continue
 		}
 		pending.done(ev)
-		if !isUndef(v) {
+		switch {
+		case isUndef(v):
+		case set:
+			result.Set(key, v)
+		default:
 			result.Append(key, v) // the keys are distinct
 		}
 	}
