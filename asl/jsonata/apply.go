@@ -108,6 +108,24 @@ func (ev *evaluator) function(n *node, input any, env *frame, applyTo []any) (an
 			}
 		}
 	}
+	if proc == any(stringFunction) && len(n.args) == 1 && applyTo == nil {
+		// $string(x), the common call: its signature (<x-b?:s>) takes any
+		// one argument as it is, so the result is stringOf the argument,
+		// without an argument list or the machinery of the call.
+		v, err := ev.eval(n.args[0], input, env)
+		if err != nil {
+			return nil, err
+		}
+		r, err := stringOf(v, false)
+		if e, ok := err.(*Error); ok {
+			// What applyInner and the end of function do.
+			e.Position = n.pos
+			if !e.hasToken {
+				e.Token, e.hasToken = procToken(n.procedure), true
+			}
+		}
+		return r, err
+	}
 	var args []any
 	if a := n.args; proc == any(mergeFunction) && len(a) == 1 && applyTo == nil &&
 		a[0].typ == ntUnary && a[0].op == "[" && a[0].predicate == nil && a[0].group == nil && !a[0].consarray {
@@ -146,8 +164,9 @@ func (ev *evaluator) function(n *node, input any, env *frame, applyTo []any) (an
 	return result, nil
 }
 
-// mergeFunction is the built-in $merge (set by init).
-var mergeFunction *Function
+// mergeFunction and stringFunction are the built-ins $merge and $string
+// (set by init).
+var mergeFunction, stringFunction *Function
 
 // mergeArray evaluates the array constructor a, the only argument of a
 // call of the built-in $merge, as eval would. When its items are all

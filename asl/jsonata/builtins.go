@@ -82,6 +82,7 @@ func init() {
 		builtins[f.name] = f
 	}
 	mergeFunction = builtins["merge"]
+	stringFunction = builtins["string"]
 }
 
 // fnEval is $eval: it parses and evaluates an expression at run time.

@@ -214,3 +214,36 @@ func TestVariableKept(t *testing.T) {
 		}
 	}
 }
+
+// TestStringCallAgrees checks the direct evaluation of $string(x) (see
+// function) against the general call, which $string(x, false) takes: the
+// same result, or the same error at the same position with the same token.
+func TestStringCallAgrees(t *testing.T) {
+	in := value.MustParse(`{"a":{"b":[1,2,{"c":"x"}],"n":12,"f":1.5,"big":1e21,"s":"str","t":true,"z":null},"arr":[{"k":1},{"k":[2,3]}]}`)
+	for _, x := range []string{
+		`a.n`, `a.f`, `a.big`, `-0`, `100`, `a.s`, `a.t`, `a.z`, `a`, `a.b`, `a.b[2]`, `arr.k`, `arr`, `nothing`, `$`,
+		`1/0`, `[1/0]`, `{'k': 1/0}`, `$uppercase`, `function($v){$v}`, `/re/`, `[]`, `{}`, `arr.k[0]`, `(a.n; a.s)`,
+		`'a' & 1/0`, `$string(a)`, `$string`,
+	} {
+		fast, err := Compile(`$string(` + x + `)`)
+		if err != nil {
+			t.Fatalf("%s: %v", x, err)
+		}
+		slow, err := Compile(`$string(` + x + `, false)`)
+		if err != nil {
+			t.Fatalf("%s: %v", x, err)
+		}
+		got, gotDef, gotErr := fast.Eval(context.Background(), in, nil)
+		want, wantDef, wantErr := slow.Eval(context.Background(), in, nil)
+		ge, _ := gotErr.(*Error)
+		we, _ := wantErr.(*Error)
+		same := gotDef == wantDef && value.Equal(got, want) && (ge == nil) == (we == nil) && (gotErr == nil) == (wantErr == nil)
+		if same && ge != nil {
+			same = ge.Code == we.Code && ge.Position == we.Position && ge.Token == we.Token
+		}
+		if !same {
+			t.Errorf("$string(%s) = %s %v %#v; the call gives %s %v %#v", x, value.Marshal(got), gotDef, gotErr,
+				value.Marshal(want), wantDef, wantErr)
+		}
+	}
+}

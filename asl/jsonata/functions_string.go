@@ -18,11 +18,15 @@ func arg(args []any, i int) any {
 }
 
 func fnString(c call, args []any) (any, error) {
-	v := arg(args, 0)
+	pretty, _ := arg(args, 1).(bool)
+	return stringOf(arg(args, 0), pretty)
+}
+
+// stringOf is $string(v, pretty).
+func stringOf(v any, pretty bool) (any, error) {
 	if isUndef(v) {
 		return Undefined{}, nil
 	}
-	pretty, _ := arg(args, 1).(bool)
 	switch x := v.(type) {
 	case string:
 		return x, nil
