@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stepwise-run/stepwise/value"
 )
@@ -16,7 +17,10 @@ type Expr struct {
 	ast   *node
 	calls bool // the expression calls functions
 
-	// evaluators holds the states of finished evaluations for reuse.
+	// spare and evaluators hold the states of finished evaluations for
+	// reuse: one in spare, which is cheaper to take and give back than
+	// the pool, and the others in the pool.
+	spare      atomic.Pointer[evaluator]
 	evaluators sync.Pool
 }
 
@@ -73,7 +77,7 @@ func (e *Expr) evaluate(ctx context.Context, input any, env *Env, fn *bool) (res
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if env != nil {
+	if env != nil && len(env.Functions) > 0 {
 		for _, f := range env.Functions {
 			if f != nil {
 				if err := f.prepare(); err != nil {
@@ -90,13 +94,16 @@ func (e *Expr) evaluate(ctx context.Context, input any, env *Env, fn *bool) (res
 			return r, true, nil
 		}
 	}
-	ev, _ := e.evaluators.Get().(*evaluator)
+	ev := e.spare.Swap(nil)
 	if ev == nil {
-		ev = newEvaluator(e.calls)
+		ev, _ = e.evaluators.Get().(*evaluator)
+		if ev == nil {
+			ev = newEvaluator(e.calls)
+		}
 	}
 	ev.start(ctx, env)
 	result, defined, err = e.eval(ev, input, fn)
-	if ev.reusable() {
+	if ev.reusable() && !e.spare.CompareAndSwap(nil, ev) {
 		e.evaluators.Put(ev)
 	}
 	return result, defined, err

@@ -16,22 +16,23 @@ import (
 func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 	v := input
 	steps := n.steps
-	evals := int64(0) // step evaluations the general algorithm makes
-	variable := steps[0].typ == ntVariable
 	c := ev.paths
-	if variable {
-		evals++
-		name := steps[0].op
-		if name == "" {
+	// Step evaluations the general algorithm makes are counted only where
+	// the path fails: before step i of steps, base+i of them were made;
+	// on success, len(n.steps).
+	base := int64(0)
+	if first := steps[0]; first.typ == ntVariable {
+		base = 1
+		if first.op == "" {
 			if s, ok := input.(*seq); ok && s.outerWrapper {
 				return nil, false
 			}
 		} else {
 			var ok bool
-			if vn := steps[0].canon; c != nil && vn != nil && c.variable == vn && c.env == env {
+			if vn := first.canon; c != nil && vn != nil && c.variable == vn && c.env == env {
 				v, ok = c.varValue, c.varFound
 			} else {
-				v, ok = ev.lookupVariable(steps[0], env)
+				v, ok = ev.lookupVariable(first, env)
 				if vn != nil {
 					if c == nil {
 						c = new(pathCache)
@@ -41,7 +42,7 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 				}
 			}
 			if !ok {
-				ev.vclock += evals
+				ev.vclock++
 				return Undefined{}, true
 			}
 		}
@@ -50,31 +51,30 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 	// Resume after the steps this path shares with the last one taken
 	// from the same object.
 	root, _ := v.(*value.Object)
-	k := 0
+	i := 0
 	if root != nil {
 		if c == nil {
 			c = new(pathCache)
 			ev.paths = c
 		}
 		if c.root == root {
-			for k < c.n && k < len(steps) && steps[k].canon == c.steps[k] {
-				k++
+			for i < c.n && i < len(steps) && steps[i].canon == c.steps[i] {
+				i++
 			}
-			if k > 0 {
-				v = c.vals[k-1]
-				evals += int64(k)
+			if i > 0 {
+				v = c.vals[i-1]
 			}
 		} else {
 			c.root, c.n = root, 0
 		}
 	}
-	for i := k; i < len(steps); i++ {
-		st := steps[i]
+	for ; i < len(steps); i++ {
 		o, ok := v.(*value.Object)
 		if !ok {
+			evals := base + int64(i)
 			switch v.(type) {
 			case Undefined:
-				if i == 0 && !variable {
+				if i == 0 && base == 0 {
 					evals++ // the first step is evaluated even on no input
 				}
 			case nil, bool, float64, string:
@@ -85,9 +85,9 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 			ev.vclock += evals
 			return Undefined{}, true
 		}
-		evals++
+		st := steps[i]
 		if v, ok = o.Get(st.op); !ok {
-			ev.vclock += evals
+			ev.vclock += base + int64(i) + 1
 			return Undefined{}, true
 		}
 		if root != nil && i < pathCacheLen {
@@ -109,7 +109,8 @@ func (ev *evaluator) simplePath(n *node, input any, env *frame) (any, bool) {
 	case *seq, tuple:
 		return nil, false
 	}
-	ev.steps += int64(len(n.steps))
+	evals := int64(len(n.steps))
+	ev.steps += evals
 	ev.vclock += evals
 	return v, true
 }
