@@ -56,8 +56,8 @@ func TestParseAllocations(t *testing.T) {
 		if _, err := ParseString(doc); err != nil {
 			t.Fatal(err)
 		}
-	}); n > 7 {
-		t.Errorf("Parse made %v allocations, want at most 7", n)
+	}); n > 6 {
+		t.Errorf("Parse made %v allocations, want at most 6", n)
 	}
 }
 

@@ -34,8 +34,13 @@ func Parse(b []byte) (any, error) { return ParseString(string(b)) }
 // ParseString is Parse for a string. Strings in the result that needed no
 // unescaping share the memory of s rather than copying it.
 func ParseString(s string) (any, error) {
-	c := scan(s, make([]int32, 0, len(s)/16+16))
-	p := parser{s: s, tape: c.tape}
+	// The tape stays on the stack unless the document needs more room:
+	// it is passed down the parse on its own (see tape), not in parser,
+	// whose contents escape.
+	var buf [256]int32
+	c := scan(s, buf[:0])
+	t := &tape{entries: c.tape}
+	p := parser{s: s}
 	// All the objects of the document, all their members, all the
 	// elements of its arrays and all its strings and numbers, in an
 	// allocation each.
@@ -58,7 +63,7 @@ func ParseString(s string) (any, error) {
 		p.arrs = make([][]any, c.arrays)
 	}
 	p.skipSpace()
-	v, err := p.value(0)
+	v, err := p.value(t, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -80,9 +85,6 @@ type parser struct {
 	// n is the encoded length (EncodedLen) of the value just parsed:
 	// objects are born measured, at little cost while the text is at hand.
 	n int
-
-	tape []int32 // what scan learnt (see scanned)
-	next int     // index in tape of the next entry to read
 
 	// Storage not yet handed out.
 	objects []Object
@@ -233,16 +235,22 @@ func smallInt(t string) bool {
 	return n < len(smallInts)
 }
 
+// tape is what scan learnt (see scanned), read in order by the parse.
+type tape struct {
+	entries []int32
+	next    int // index of the next entry to read
+}
+
 // read returns the next tape entry: the count of the container opening
 // now, or what scan learnt of the string starting now. Past the end of
 // the tape (on malformed text) it returns -1, which is never wrong: a
 // count of 0 (storage is then allocated as needed) or a string to scan.
-func (p *parser) read() int {
-	if p.next >= len(p.tape) {
+func (t *tape) read() int {
+	if t.next >= len(t.entries) {
 		return -1
 	}
-	n := p.tape[p.next]
-	p.next++
+	n := t.entries[t.next]
+	t.next++
 	return int(n)
 }
 
@@ -296,17 +304,17 @@ func (p *parser) skipSpace() {
 	}
 }
 
-func (p *parser) value(depth int) (any, error) {
+func (p *parser) value(t *tape, depth int) (any, error) {
 	if p.i >= len(p.s) {
 		return nil, p.errorf("unexpected end of input")
 	}
 	switch c := p.s[p.i]; {
 	case c == '{':
-		return p.object(depth + 1)
+		return p.object(t, depth+1)
 	case c == '[':
-		return p.array(depth + 1)
+		return p.array(t, depth+1)
 	case c == '"':
-		s, err := p.string()
+		s, err := p.string(t)
 		if err != nil || len(p.strs) == 0 {
 			return s, err
 		}
@@ -349,12 +357,12 @@ func (p *parser) literal(word string, v any) (any, error) {
 	return v, nil
 }
 
-func (p *parser) object(depth int) (any, error) {
+func (p *parser) object(t *tape, depth int) (any, error) {
 	if depth > MaxDepth {
 		return nil, p.errorf("nesting deeper than %d", MaxDepth)
 	}
 	p.i++ // {
-	ms := take(&p.members, max(p.read(), 0))
+	ms := take(&p.members, max(t.read(), 0))
 	// index maps keys to their position, once the object is large enough
 	// for Object to keep an index.
 	var index map[string]int
@@ -371,7 +379,7 @@ func (p *parser) object(depth int) (any, error) {
 		if p.i >= len(p.s) || p.s[p.i] != '"' {
 			return nil, p.errorf("expected a string key")
 		}
-		k, err := p.string()
+		k, err := p.string(t)
 		if err != nil {
 			return nil, err
 		}
@@ -382,7 +390,7 @@ func (p *parser) object(depth int) (any, error) {
 		}
 		p.i++
 		p.skipSpace()
-		v, err := p.value(depth)
+		v, err := p.value(t, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -441,12 +449,12 @@ func setMember(ms []member, index map[string]int, k string, v any) ([]member, ma
 	return ms, index
 }
 
-func (p *parser) array(depth int) (any, error) {
+func (p *parser) array(t *tape, depth int) (any, error) {
 	if depth > MaxDepth {
 		return nil, p.errorf("nesting deeper than %d", MaxDepth)
 	}
 	p.i++ // [
-	es := take(&p.elems, max(p.read(), 0))
+	es := take(&p.elems, max(t.read(), 0))
 	p.skipSpace()
 	if p.i < len(p.s) && p.s[p.i] == ']' {
 		p.i++
@@ -459,7 +467,7 @@ func (p *parser) array(depth int) (any, error) {
 	size := 2
 	for {
 		p.skipSpace()
-		v, err := p.value(depth)
+		v, err := p.value(t, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -617,13 +625,13 @@ func (p *parser) digits() int {
 	return p.i - start
 }
 
-func (p *parser) string() (string, error) {
+func (p *parser) string(t *tape) (string, error) {
 	p.i++ // opening quote
 	start := p.i
 	// scan found where a plain string ends. The check of the quote there
 	// costs nothing and keeps a tape out of step (it cannot be, on
 	// well-formed text) from cutting a string short.
-	if end := p.read(); end >= start && end < len(p.s) && p.s[end] == '"' {
+	if end := t.read(); end >= start && end < len(p.s) && p.s[end] == '"' {
 		s := p.s[start:end]
 		p.i = end + 1
 		p.n = len(s) + 2
