@@ -275,7 +275,12 @@ func lenBounds(v any) (lo, hi int) {
 				lo++
 				hi++
 			}
-			l, h := lenBounds(e)
+			var l, h int
+			if s, ok := e.(string); ok { // the commonest case, without a call
+				l, h = len(s)+2, 6*len(s)+2
+			} else {
+				l, h = lenBounds(e)
+			}
 			lo += l
 			hi += h
 		}
@@ -293,7 +298,19 @@ func lenBounds(v any) (lo, hi int) {
 				lo++
 				hi++
 			}
-			l, h := lenBounds(m.val)
+			var l, h int
+			switch y := m.val.(type) { // the commonest cases, without a call
+			case string:
+				l, h = len(y)+2, 6*len(y)+2
+			case *Object:
+				if y != nil && y.encLen > 0 {
+					l, h = y.encLen, y.encLen
+				} else {
+					l, h = lenBounds(y)
+				}
+			default:
+				l, h = lenBounds(m.val)
+			}
 			lo += len(m.key) + 3 + l // quotes and colon
 			hi += 6*len(m.key) + 3 + h
 		}
