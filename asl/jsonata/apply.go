@@ -173,19 +173,8 @@ var mergeFunction, stringFunction *Function
 // objects, it returns their merge, as calling $merge would, without
 // making the array; otherwise it returns the array, for the call.
 func (ev *evaluator) mergeArray(a *node, input any, env *frame) (*value.Object, any, error) {
-	// What eval does on entering a node.
-	ev.depth++
-	if ev.depth > ev.maxDepth {
-		ev.depth--
-		return nil, nil, newError("U1001", a.pos, "")
-	}
-	ev.steps++
-	ev.vclock++
-	if ev.steps%ctxCheckInterval == 0 || ev.steps > ev.maxSteps {
-		if err := ev.charge(0); err != nil {
-			ev.depth--
-			return nil, nil, err
-		}
+	if err := ev.enter(a.pos); err != nil { // as eval would
+		return nil, nil, err
 	}
 	// What arrayItems does, into an array on the stack (passing it to
 	// arrayItems, which eval calls, would move it to the heap).
@@ -276,19 +265,8 @@ func allObjects(items []any) bool {
 // would, into the merge of objects (see mergeObjects), and returns the
 // merge.
 func (ev *evaluator) constructInto(ctor *node, input any, env *frame, objects []any) (*value.Object, error) {
-	// What eval does on entering a node.
-	ev.depth++
-	if ev.depth > ev.maxDepth {
-		ev.depth--
-		return nil, newError("U1001", ctor.pos, "")
-	}
-	ev.steps++
-	ev.vclock++
-	if ev.steps%ctxCheckInterval == 0 || ev.steps > ev.maxSteps {
-		if err := ev.charge(0); err != nil {
-			ev.depth--
-			return nil, err
-		}
+	if err := ev.enter(ctor.pos); err != nil { // as eval would
+		return nil, err
 	}
 	// What group does to choose the item.
 	item := input

@@ -24,18 +24,10 @@ func (ev *evaluator) concat(n *node, input any, env *frame) (any, error) {
 		return nil, err
 	}
 	for _, m := range chain[1:] {
-		ev.depth++
+		if err := ev.enter(m.pos); err != nil {
+			return fail(err)
+		}
 		entered++
-		if ev.depth > ev.maxDepth {
-			return fail(newError("U1001", m.pos, ""))
-		}
-		ev.steps++
-		ev.vclock++
-		if ev.steps%ctxCheckInterval == 0 || ev.steps > ev.maxSteps {
-			if err := ev.charge(0); err != nil {
-				return fail(err)
-			}
-		}
 	}
 	innermost := chain[len(chain)-1]
 	lhs, err := ev.eval(innermost.lhs, input, env)
