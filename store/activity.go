@@ -40,3 +40,21 @@ type ClaimActivityTaskParams struct {
 	WorkerName  string
 	Now         time.Time
 }
+
+// ListQueuedActivityTasksParams select a page of an activity's unclaimed
+// tasks.
+type ListQueuedActivityTasksParams struct {
+	ActivityARN string
+	ListParams
+}
+
+// ActivityTaskClaim claims a queued task for a worker within a Batch, so
+// that the claim commits together with the rest of the batch (the runner
+// records the task's start, ActivityStarted, in the same commit). The task
+// must exist and be unclaimed when the batch is applied; otherwise the batch
+// fails with ErrClaimLost and applies nothing.
+type ActivityTaskClaim struct {
+	TaskToken  string
+	WorkerName string
+	ClaimedAt  time.Time
+}

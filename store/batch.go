@@ -19,6 +19,9 @@ import "fmt"
 //     must start right after the execution's last event (ErrConflict).
 //   - OutboxInserts, InboxInserts, ActivityTasks: ErrAlreadyExists on a
 //     duplicate id or token.
+//   - ActivityTaskClaims: ErrClaimLost if the task does not exist or is
+//     already claimed. Claims apply after ActivityTasks and before
+//     ActivityTaskDeletes.
 //   - OutboxDeletes, InboxDeletes, ActivityTaskDeletes: ErrConflict if the
 //     row does not exist (it was already consumed).
 type Batch struct {
@@ -36,6 +39,7 @@ type Batch struct {
 	InboxInserts        []InboxRow
 	InboxDeletes        []string // inbox row ids
 	ActivityTasks       []ActivityTask
+	ActivityTaskClaims  []ActivityTaskClaim
 	ActivityTaskDeletes []string // task tokens
 }
 
@@ -85,6 +89,11 @@ func (b *Batch) Validate() error {
 	for _, t := range b.ActivityTasks {
 		if t.TaskToken == "" || t.ActivityARN == "" {
 			return fmt.Errorf("activity task %q: needs a token and an activity ARN: %w", t.TaskToken, ErrInvalidArgument)
+		}
+	}
+	for _, c := range b.ActivityTaskClaims {
+		if c.TaskToken == "" {
+			return fmt.Errorf("activity task claim: needs a token: %w", ErrInvalidArgument)
 		}
 	}
 	return nil

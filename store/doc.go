@@ -29,8 +29,8 @@
 //
 // Commit applies a Batch atomically: execution snapshots (each guarded by an
 // expected version), appended history chunks, outbox and inbox rows inserted
-// and deleted, and activity tasks inserted and deleted. Either everything in
-// the batch is applied or nothing is. A caller performs the effects a batch
+// and deleted, and activity tasks inserted, claimed and deleted. Either
+// everything in the batch is applied or nothing is. A caller performs the effects a batch
 // records only after Commit returns nil, and removes an outbox row by a later
 // commit once the effect is consumed. Deleting a row that no longer exists
 // fails the whole batch with ErrConflict, so a row is consumed at most once;
@@ -51,6 +51,8 @@
 //   - ErrConflict: an optimistic check failed: an execution's version moved,
 //     a history chunk does not continue the execution's history, a row to
 //     delete was already consumed, or an expected revision id differs.
+//   - ErrClaimLost: a batch's activity task claim found the task claimed by
+//     someone else, or gone.
 //   - ErrLeaseLost: the batch's lease epoch is no longer the shard's epoch.
 //   - ErrInvalidArgument: the parameters are malformed (a missing ARN, an
 //     empty chunk, a negative limit).

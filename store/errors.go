@@ -11,6 +11,9 @@ var (
 	ErrAlreadyExists = errors.New("store: already exists")
 	// ErrConflict reports that an optimistic concurrency check failed.
 	ErrConflict = errors.New("store: conflict")
+	// ErrClaimLost reports that a batch's ActivityTaskClaim found its task
+	// already claimed (by another poller or node) or gone.
+	ErrClaimLost = errors.New("store: activity task claim lost")
 	// ErrLeaseLost reports that a batch's lease epoch is stale.
 	ErrLeaseLost = errors.New("store: lease lost")
 	// ErrInvalidArgument reports malformed parameters.

@@ -69,6 +69,10 @@ type Store interface {
 	// activity to one worker: no other call returns it again. It fails with
 	// ErrNotFound if there is none; waiting for one is the caller's job.
 	ClaimActivityTask(ctx context.Context, p *ClaimActivityTaskParams) (*ActivityTask, error)
+	// ListQueuedActivityTasks lists an activity's unclaimed tasks, oldest
+	// first, without claiming them: a caller claims one with an
+	// ActivityTaskClaim in a Batch, which fails if another claimed it first.
+	ListQueuedActivityTasks(ctx context.Context, p *ListQueuedActivityTasksParams) (*Page[ActivityTask], error)
 	// GetActivityTask returns a queued or claimed task by its token.
 	GetActivityTask(ctx context.Context, token string) (*ActivityTask, error)
 

@@ -1,9 +1,11 @@
 package memory
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/stepwise-run/stepwise/store"
@@ -94,6 +96,32 @@ func (s *Store) ClaimActivityTask(ctx context.Context, p *store.ClaimActivityTas
 	oldest.t.WorkerName = p.WorkerName
 	out := cloneTask(&oldest.t)
 	return &out, nil
+}
+
+// ListQueuedActivityTasks implements store.Store.
+func (s *Store) ListQueuedActivityTasks(ctx context.Context, p *store.ListQueuedActivityTasksParams) (*store.Page[store.ActivityTask], error) {
+	if err := s.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	var queued []task
+	for _, t := range s.tasks {
+		if t.t.ActivityARN == p.ActivityARN && !t.claimed {
+			queued = append(queued, *t)
+		}
+	}
+	slices.SortFunc(queued, func(a, b task) int { return cmp.Compare(a.seq, b.seq) })
+	pg, err := page("activityTasks", queued, &p.ListParams,
+		func(t *task) []string { return []string{strconv.FormatInt(t.seq, 10)} },
+		func(t *task, parts []string) int { return compareSeq(t.seq, parts) })
+	if err != nil {
+		return nil, fmt.Errorf("list queued tasks of %s: %w", p.ActivityARN, err)
+	}
+	out := &store.Page[store.ActivityTask]{Items: make([]store.ActivityTask, len(pg.Items)), NextToken: pg.NextToken}
+	for i, t := range pg.Items {
+		out.Items[i] = cloneTask(&t.t)
+	}
+	return out, nil
 }
 
 // GetActivityTask implements store.Store.

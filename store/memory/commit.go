@@ -86,6 +86,16 @@ func (s *Store) apply(b *store.Batch, undo *[]func()) error {
 		s.tasks[t.TaskToken] = &task{t: t, seq: s.seq, claimed: t.Claimed}
 		*undo = append(*undo, func() { delete(s.tasks, t.TaskToken) })
 	}
+	for _, c := range b.ActivityTaskClaims {
+		t, ok := s.tasks[c.TaskToken]
+		if !ok || t.claimed {
+			return fmt.Errorf("claim activity task %s: %w", c.TaskToken, store.ErrClaimLost)
+		}
+		old := *t
+		t.claimed = true
+		t.t.Claimed, t.t.ClaimedAt, t.t.WorkerName = true, utc(c.ClaimedAt), c.WorkerName
+		*undo = append(*undo, func() { *t = old })
+	}
 	for _, token := range b.ActivityTaskDeletes {
 		t, ok := s.tasks[token]
 		if !ok {

