@@ -15,9 +15,12 @@ import (
 // BenchmarkActivityRoundTrip measures the activity round trip the issue
 // names: from a worker's SendTaskSuccess to the next task of the execution
 // in the hands of a waiting poller, through the real API on SQLite. One
-// execution loops over an activity while P pollers long-poll it, so every
-// task finds pollers waiting (P-1 of them, and the one that just answered
-// once it polls again). It reports p50 and p99 of that latency.
+// execution loops over an activity while P pollers long-poll it. With P > 1
+// the next task finds the P-1 other pollers waiting and goes to one in the
+// commit that schedules it; with P = 1 the only poller is still receiving
+// its SendTaskSuccess answer then, so the task is queued and the poller's
+// next poll claims it (in the execution's commit that records
+// ActivityStarted). It reports p50 and p99 of that latency.
 func BenchmarkActivityRoundTrip(b *testing.B) {
 	for _, pollers := range []int{1, 10, 100} {
 		b.Run(fmt.Sprintf("pollers=%d", pollers), func(b *testing.B) {

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -30,22 +31,28 @@ type ActivityTask struct {
 // queued task, claimed for this worker alone, or nil when wait ends (AWS
 // waits up to 60 seconds) or ctx ends first. A poller that waits when a
 // commit schedules a task of its activity receives it from that commit
-// (see handOff), already claimed and started.
+// (see handOff), already claimed and started. A poller that finds a task
+// queued claims it in the commit of the task's execution that records
+// ActivityStarted (see claimQueued).
 func (r *Runner) GetActivityTask(ctx context.Context, activityARN, worker string, wait time.Duration) (*ActivityTask, error) {
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	for {
 		// Register before looking, so that no enqueue is missed.
 		w := r.activities.register(activityARN, worker)
-		t, err := r.store.ClaimActivityTask(ctx, &store.ClaimActivityTaskParams{ActivityARN: activityARN, WorkerName: worker, Now: r.now()})
-		if err == nil {
-			r.activities.leave(activityARN, w)
-			r.deliver(t.ExecutionARN, pending{in: engine.Input{Kind: engine.InputTaskStarted, Token: t.TaskToken, Worker: worker}})
-			return &ActivityTask{Token: t.TaskToken, Input: t.Input}, nil
-		}
-		if !errors.Is(err, store.ErrNotFound) {
+		queued, err := r.nextQueued(ctx, activityARN)
+		if err != nil {
 			r.activities.leave(activityARN, w)
 			return nil, err
+		}
+		if queued != nil {
+			r.activities.leave(activityARN, w)
+			t, err := r.claimQueued(queued, worker)
+			r.activities.endClaim(activityARN, queued.TaskToken)
+			if err != nil || t != nil {
+				return t, err
+			}
+			continue // another poller or node claimed it first: look again
 		}
 		r.activities.wait(activityARN, w)
 		select {
@@ -70,6 +77,89 @@ func (r *Runner) GetActivityTask(ctx context.Context, activityARN, worker string
 		}
 		return nil, nil
 	}
+}
+
+// nextQueued returns the oldest queued task of the activity that no other
+// poller of this runner is claiming, marked as claimed by this poller until
+// endClaim, or nil if there is none.
+func (r *Runner) nextQueued(ctx context.Context, arn string) (*store.ActivityTask, error) {
+	p := &store.ListQueuedActivityTasksParams{ActivityARN: arn}
+	for {
+		// The tasks other pollers are claiming are the oldest ones (they
+		// were when those pollers looked): the first page skips them.
+		p.Limit = r.activities.claims(arn) + 1
+		page, err := r.store.ListQueuedActivityTasks(ctx, p)
+		if err != nil {
+			return nil, fmt.Errorf("look for tasks of %s: %w", arn, err)
+		}
+		if t := r.activities.startClaim(arn, page.Items); t != nil {
+			return t, nil
+		}
+		if page.NextToken == "" {
+			return nil, nil
+		}
+		p.NextToken = page.NextToken
+	}
+}
+
+// claimQueued claims a queued task for worker and returns it, or returns
+// nil if another poller (of this runner or of another node) claimed it
+// first.
+//
+// The claim rides on the InputTaskStarted the poll sends to the task's
+// execution: the commit that records ActivityStarted also claims the task
+// (store.ActivityTaskClaim), and the worker is answered once that commit is
+// durable. A poll that finds a task queued so costs one commit; claiming
+// in a commit of its own (store.ClaimActivityTask) and then recording the
+// start in a second one cost two, and the second held up the worker's
+// SendTaskSuccess, which waits behind it in the execution's mailbox. (A
+// claim commit that also appended ActivityStarted would not be simpler: the
+// event belongs to the execution's next step, which must also update its
+// snapshot and version, so that commit is the execution's anyway.) The
+// trade: the step and a larger commit now come before the answer, where
+// the old second commit mostly overlapped the answer's way back. With one
+// poller on a disk whose fsync takes 0.1 ms, BenchmarkActivityRoundTrip
+// measured p99 about 0.5 ms lower and p50 about 0.1 ms higher; the slower
+// the fsync, the more this way gains.
+//
+// If the claim loses (the batch fails with store.ErrClaimLost), process
+// applies the execution's other inputs again without it. If the execution
+// does not record the start (it no longer waits for the task) or its
+// commit fails for another reason, the task is claimed alone, as a poll
+// claimed every task before, and its start delivered after.
+func (r *Runner) claimQueued(t *store.ActivityTask, worker string) (*ActivityTask, error) {
+	c := &claim{}
+	started := engine.Input{Kind: engine.InputTaskStarted, Token: t.TaskToken, Worker: worker}
+	done := make(chan error, 1)
+	r.deliver(t.ExecutionARN, pending{in: started, done: done, claim: c})
+	err := <-done // a commit's outcome always comes, even when ctx ends
+	switch {
+	case err == nil && c.claimed:
+		return &ActivityTask{Token: t.TaskToken, Input: t.Input}, nil
+	case errors.Is(err, store.ErrClaimLost):
+		return nil, nil
+	case errors.Is(err, errClosed) || r.ctx.Err() != nil:
+		return nil, nil // shutting down: the task stays queued
+	}
+	err = r.store.Commit(context.Background(), &store.Batch{ActivityTaskClaims: []store.ActivityTaskClaim{
+		{TaskToken: t.TaskToken, WorkerName: worker, ClaimedAt: r.now()}}})
+	switch {
+	case errors.Is(err, store.ErrClaimLost):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("claim task %s: %w", t.TaskToken, err)
+	}
+	r.deliver(t.ExecutionARN, pending{in: started})
+	return &ActivityTask{Token: t.TaskToken, Input: t.Input}, nil
+}
+
+// claim marks the InputTaskStarted of a poll that claims a queued task
+// (see claimQueued).
+type claim struct {
+	// claimed is set by apply when the step records the task's start and
+	// its batch claims the task; the commit's outcome on the input's done
+	// channel then tells whether the task is the poller's.
+	claimed bool
 }
 
 // SendTaskSuccess completes the task the token names with output (JSON).
@@ -126,11 +216,15 @@ func (r *Runner) sendToken(ctx context.Context, token string, in engine.Input) e
 // activityWaiters keeps the pollers waiting for tasks, per activity,
 // oldest first. A commit that schedules a task may reserve one that waits
 // (reserve) and hand it the task once committed; a task queued otherwise
-// wakes one (notify), which then claims it from the store. So a hundred
-// idle pollers do not all rush to claim one task.
+// wakes one (notify), which then claims it. So a hundred idle pollers do not
+// all rush to claim one task. It also keeps the queued tasks that pollers of
+// this runner are claiming, so that the others pass them over.
 type activityWaiters struct {
 	mu      sync.Mutex
 	waiting map[string][]*activityWaiter
+	// claiming holds, per activity, the tokens of the queued tasks being
+	// claimed (see nextQueued).
+	claiming map[string]map[string]bool
 	// waited, if set, is called when a poller starts waiting (tests use it
 	// to act once a poller waits, without sleeping).
 	waited func(arn string)
@@ -148,7 +242,42 @@ type activityWaiter struct {
 }
 
 func newActivityWaiters() *activityWaiters {
-	return &activityWaiters{waiting: map[string][]*activityWaiter{}}
+	return &activityWaiters{waiting: map[string][]*activityWaiter{}, claiming: map[string]map[string]bool{}}
+}
+
+// claims returns how many queued tasks of the activity pollers are
+// claiming.
+func (w *activityWaiters) claims(arn string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.claiming[arn])
+}
+
+// startClaim returns the first of the activity's tasks that no poller is
+// claiming, now marked as claimed, or nil.
+func (w *activityWaiters) startClaim(arn string, tasks []store.ActivityTask) *store.ActivityTask {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i := range tasks {
+		if t := &tasks[i]; !w.claiming[arn][t.TaskToken] {
+			if w.claiming[arn] == nil {
+				w.claiming[arn] = map[string]bool{}
+			}
+			w.claiming[arn][t.TaskToken] = true
+			return t
+		}
+	}
+	return nil
+}
+
+// endClaim ends a claim that startClaim marked.
+func (w *activityWaiters) endClaim(arn, token string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.claiming[arn], token)
+	if len(w.claiming[arn]) == 0 {
+		delete(w.claiming, arn)
+	}
 }
 
 // register adds a poller, still looking at the queue.

@@ -19,9 +19,9 @@ type handoff struct {
 // poller waiting for that activity, and records the task as started by
 // that poller (ActivityStarted) in the same step. The commit then stores
 // the task already claimed (claimHandOffs) and, once committed, gives it to
-// the poller (finishHandOffs): one commit instead of three (the step, the
-// claim, the ActivityStarted), and the poller has the task as soon as the
-// step is durable.
+// the poller (finishHandOffs): one commit instead of two (the step, then the
+// poll's claim with ActivityStarted, see claimQueued), and the poller has
+// the task as soon as the step is durable.
 func (r *Runner) handOff(m *engine.Machine, x *engine.Execution, res *engine.Result) []*handoff {
 	var out []*handoff
 	for i, n := 0, len(res.Effects); i < n; i++ {

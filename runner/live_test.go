@@ -64,8 +64,8 @@ func TestLiveCacheStaleAfterAnotherNode(t *testing.T) {
 	if err != nil || one == nil {
 		t.Fatalf("first task: %v %v", one, err)
 	}
-	// The heartbeat is processed after the ActivityStarted the poll
-	// queued: a's cached copy now waits for the first task.
+	// The poll committed ActivityStarted: a's cached copy waits for the
+	// first task, started.
 	if err := a.SendTaskHeartbeat(ctx, one.Token); err != nil {
 		t.Fatal(err)
 	}

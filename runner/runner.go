@@ -131,6 +131,10 @@ type pending struct {
 	// findWorker asks for the activity worker's name to be read from the
 	// store if the task's start is not recorded (see workerOf).
 	findWorker bool
+	// claim, if set, makes an InputTaskStarted the claim of a queued task:
+	// the commit that records the start also claims the task for the
+	// worker (see claimQueued).
+	claim *claim
 }
 
 // New returns a Runner. Call Start to begin recovery and background work.
@@ -322,7 +326,7 @@ func (r *Runner) deliver(arn string, p pending) {
 	if r.closed {
 		r.mu.Unlock()
 		if p.done != nil {
-			p.done <- errors.New("runner is closed")
+			p.done <- errClosed
 		}
 		return
 	}
@@ -377,6 +381,9 @@ func (r *Runner) process(arn string, inputs []pending) {
 	}
 	l := r.live.take(arn)
 	for attempt := 1; ; attempt++ {
+		if len(inputs) == 0 {
+			return
+		}
 		cached := l != nil
 		if !cached {
 			var err error
@@ -399,6 +406,15 @@ func (r *Runner) process(arn string, inputs []pending) {
 		switch {
 		case err == nil:
 			return
+		case errors.Is(err, store.ErrClaimLost) && claiming(inputs):
+			// Another poller or node claimed a queued task this commit
+			// claimed (see claimQueued): the claims go back to their
+			// pollers, which look again, and the other inputs are applied
+			// again without them. Each such round drops at least one
+			// input, so it is not counted as an attempt.
+			inputs = dropClaims(inputs, err)
+			l = nil
+			attempt--
 		case cached || errors.Is(err, store.ErrConflict) && attempt < 3:
 			// A stale cached copy, or another node committed the
 			// execution since it was read: apply the inputs again to the
@@ -410,6 +426,31 @@ func (r *Runner) process(arn string, inputs []pending) {
 			return
 		}
 	}
+}
+
+// claiming reports whether a claim of the inputs was in the last commit.
+func claiming(inputs []pending) bool {
+	for _, p := range inputs {
+		if p.claim != nil && p.claim.claimed {
+			return true
+		}
+	}
+	return false
+}
+
+// dropClaims reports err to the inputs whose claims were in the failed
+// commit and returns the other inputs.
+func dropClaims(inputs []pending, err error) []pending {
+	kept := make([]pending, 0, len(inputs))
+	for _, p := range inputs {
+		if p.claim != nil && p.claim.claimed {
+			p.claim.claimed = false
+			p.done <- err
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept
 }
 
 // load reads a running execution from the store and decodes it; it returns
@@ -440,11 +481,17 @@ func (r *Runner) load(ctx context.Context, arn string) (*live, error) {
 // returns errNoCommit, without reporting, when there is nothing to commit.
 func (r *Runner) apply(l *live, inputs []pending, finish func(error), cached bool) error {
 	m, x, arn := l.m, l.x, l.rec.ARN
+	for _, p := range inputs {
+		if p.claim != nil {
+			p.claim.claimed = false // an earlier attempt's claim was not committed
+		}
+	}
 	if failed := r.deletedInputs(&l.rec, inputs); failed != nil {
 		inputs = failed
 	}
 	var all engine.Result
 	var consumed []string
+	var claims []store.ActivityTaskClaim
 	clean := true
 	for _, p := range inputs {
 		if x.Done() {
@@ -468,6 +515,12 @@ func (r *Runner) apply(l *live, inputs []pending, finish func(error), cached boo
 		if p.row != "" && !res.Ignored {
 			consumed = append(consumed, p.row)
 		}
+		if p.claim != nil && p.in.Kind == engine.InputTaskStarted && len(res.Events) > 0 {
+			// The step records the start of a queued task: its commit
+			// claims the task for the worker (see claimQueued).
+			p.claim.claimed = true
+			claims = append(claims, store.ActivityTaskClaim{TaskToken: p.in.Token, WorkerName: p.in.Worker, ClaimedAt: p.in.Now})
+		}
 		all.Events = append(all.Events, res.Events...)
 		all.Effects = append(all.Effects, res.Effects...)
 	}
@@ -483,6 +536,7 @@ func (r *Runner) apply(l *live, inputs []pending, finish func(error), cached boo
 	}
 	b, handed, err := r.commitStep(context.Background(), m, x, &l.rec, l.rec.Version, &all, func(b *store.Batch) {
 		b.OutboxDeletes = netDeletes(b, consumed)
+		b.ActivityTaskClaims = claims
 	})
 	if err != nil {
 		return err // x has moved on from what is stored: it is not cached again
@@ -511,6 +565,9 @@ func (r *Runner) workerOf(token string) string {
 	}
 	return t.WorkerName
 }
+
+// errClosed answers inputs delivered after Close.
+var errClosed = errors.New("runner is closed")
 
 // errNoCommit reports that inputs applied to a cached execution changed
 // nothing; they are applied again to the execution as stored.
