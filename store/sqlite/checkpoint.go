@@ -16,6 +16,10 @@ const (
 	checkpointBytes = 4 << 20
 )
 
+// walLimit is the size of the write-ahead log past which the checkpointer
+// has it started over (see checkpointer).
+const walLimit = 64 << 20
+
 // checkpointer runs the WAL checkpoints on a connection of its own, off
 // the writer's path. SQLite's automatic checkpoint (turned off on the write
 // connection) runs inside the commit that takes the log past 1,000 pages:
@@ -23,7 +27,14 @@ const (
 // copied and the database file is synced. Here a PASSIVE checkpoint runs
 // once threshold bytes were committed since the last one; it waits for no
 // reader or writer, and what it cannot copy yet, the next one does.
-func (s *Store) checkpointer(db *sql.DB, every time.Duration, threshold int64, done func()) {
+//
+// A PASSIVE checkpoint copies the log but never makes SQLite start it over:
+// the log restarts only when a writer begins once every frame is copied and
+// no reader still reads it, which a steady load of reads and writes never
+// allows, so the file would grow without end. Once the log holds more than
+// limit bytes, the checkpointer has the writer empty it between two groups
+// (truncateLog).
+func (s *Store) checkpointer(db *sql.DB, every time.Duration, threshold, limit int64, done func()) {
 	defer close(s.ckDone)
 	tick := time.NewTicker(every)
 	defer tick.Stop()
@@ -41,9 +52,25 @@ func (s *Store) checkpointer(db *sql.DB, every time.Duration, threshold int64, d
 		last = n
 		// An error (a busy database, a full disk) leaves the log as it
 		// is: the writes are durable in it, and the next round tries again.
-		_, _ = db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
+		var busy, frames, copied int64
+		err := db.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
+		if err == nil && frames*s.pageSize(db) > limit {
+			// An error here is as above; ErrClosed means the store is
+			// closing, and the writer is gone.
+			_ = s.submit(&request{ctx: context.Background(), reset: true, done: make(chan error, 1)})
+		}
 		if done != nil {
 			done()
 		}
 	}
+}
+
+// pageSize returns the database's page size, read once by the checkpointer.
+func (s *Store) pageSize(db *sql.DB) int64 {
+	if s.ckPageSize == 0 {
+		if err := db.QueryRowContext(context.Background(), "PRAGMA page_size").Scan(&s.ckPageSize); err != nil {
+			return 4096 // SQLite's default
+		}
+	}
+	return s.ckPageSize
 }

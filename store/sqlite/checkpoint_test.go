@@ -50,3 +50,59 @@ func TestCheckpointerCopiesLog(t *testing.T) {
 		t.Fatalf("database file %d bytes, was %d: the log was not copied", after, before)
 	}
 }
+
+// TestCheckpointerResetsLog: under a steady load of reads and writes the
+// log never restarts by itself; once it passes the limit the checkpointer
+// empties it.
+func TestCheckpointerResetsLog(t *testing.T) {
+	dir := t.TempDir()
+	checkpointed := make(chan struct{}, 1)
+	const limit = 256 << 10
+	s, err := Open(t.Context(), dir, &Options{checkpointEvery: time.Millisecond, checkpointBytes: 1, walLimit: limit,
+		checkpointed: func() {
+			select {
+			case checkpointed <- struct{}{}:
+			default:
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	stop := make(chan struct{})
+	readerDone := make(chan struct{})
+	go func() { // a steady reader
+		defer close(readerDone)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_, _ = s.GetExecution(t.Context(), "arn:e0")
+		}
+	}()
+	largest := int64(0)
+	for i := range 400 {
+		e := store.Execution{ARN: fmt.Sprintf("arn:e%d", i), StateMachineARN: "arn:sm", Name: fmt.Sprintf("e%d", i),
+			Definition: "{}", Input: []byte(strings.Repeat("x", 4000)), Status: store.StatusRunning}
+		if err := s.Commit(t.Context(), &store.Batch{Executions: []store.ExecutionWrite{{Execution: e}}}); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(s.Path() + "-wal"); err == nil {
+			largest = max(largest, fi.Size())
+		}
+	}
+	close(stop)
+	<-readerDone
+	<-checkpointed
+	<-checkpointed // one that began after the last commit
+	fi, err := os.Stat(s.Path() + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 400 commits wrote about 15 MB to the log (with their index pages).
+	if fi.Size() > limit || largest > 16*limit {
+		t.Fatalf("log %d bytes at the end, %d at most: the checkpointer did not keep it near %d", fi.Size(), largest, limit)
+	}
+}

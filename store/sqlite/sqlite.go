@@ -63,6 +63,9 @@ type Options struct {
 	checkpointEvery time.Duration
 	checkpointBytes int64
 	checkpointed    func()
+	// walLimit is the log size past which the checkpointer has the log
+	// emptied; 0 means walLimit. Tests only.
+	walLimit int64
 }
 
 // Store is a store.Store in a SQLite database. Create it with Open.
@@ -87,9 +90,11 @@ type Store struct {
 	readMu    sync.Mutex
 	readStmts map[string]*sql.Stmt // prepared read statements, by query
 
-	ckdb   *sql.DB       // the checkpointer's connection
-	ckStop chan struct{} // closed to stop the checkpointer
-	ckDone chan struct{} // closed when it has stopped
+	ckdb *sql.DB // the checkpointer's connection
+	// ckPageSize is the page size, read by the checkpointer (only).
+	ckPageSize int64
+	ckStop     chan struct{} // closed to stop the checkpointer
+	ckDone     chan struct{} // closed when it has stopped
 }
 
 var _ store.Store = (*Store)(nil)
@@ -179,7 +184,11 @@ func open(ctx context.Context, file string, opts *Options) (*Store, error) {
 	if threshold <= 0 {
 		threshold = checkpointBytes
 	}
-	go s.checkpointer(ckdb, every, threshold, opts.checkpointed)
+	limit := opts.walLimit
+	if limit <= 0 {
+		limit = walLimit
+	}
+	go s.checkpointer(ckdb, every, threshold, limit, opts.checkpointed)
 	return s, nil
 }
 

@@ -8,11 +8,13 @@ import (
 	"github.com/stepwise-run/stepwise/store"
 )
 
-// request is one write waiting for the writer.
+// request is one write waiting for the writer, or (reset set, fn nil) a
+// request to start the write-ahead log over (see resetLog).
 type request struct {
-	ctx  context.Context
-	fn   func(*wtx) error
-	done chan error // buffered: the writer never blocks on it
+	ctx   context.Context
+	fn    func(*wtx) error
+	reset bool
+	done  chan error // buffered: the writer never blocks on it
 }
 
 // wtx is the writer's transaction, with its cached prepared statements.
@@ -84,7 +86,12 @@ func (s *Store) write(ctx context.Context, fn func(*wtx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return s.submit(&request{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// submit hands r to the writer and waits for its outcome.
+func (s *Store) submit(r *request) error {
+	ctx := r.ctx
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -105,12 +112,21 @@ func (s *Store) writer() {
 	defer close(s.done)
 	group := make([]*request, 0, s.maxGroup)
 	for r := range s.reqs {
+		if r.reset {
+			s.truncateLog(r)
+			continue
+		}
 		group = append(group[:0], r)
+		var reset *request // a reset drained with the group, run after it
 	drain:
 		for len(group) < s.maxGroup {
 			select {
 			case r, ok := <-s.reqs:
 				if !ok {
+					break drain
+				}
+				if r.reset {
+					reset = r
 					break drain
 				}
 				group = append(group, r)
@@ -120,7 +136,20 @@ func (s *Store) writer() {
 		}
 		s.runGroup(group)
 		s.prepareQueued()
+		if reset != nil {
+			s.truncateLog(reset)
+		}
 	}
+}
+
+// truncateLog runs a TRUNCATE checkpoint on the write connection, between
+// groups: it copies what is left of the write-ahead log into the database
+// and empties the log, once the readers have left it (waiting for them up
+// to the busy timeout; writes wait meanwhile). On the writer's own
+// connection no write of ours can hold it up.
+func (s *Store) truncateLog(r *request) {
+	_, err := s.wdb.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
+	r.done <- err
 }
 
 // runGroup applies a group of writes in one transaction and answers each.
