@@ -12,18 +12,20 @@ import (
 	"github.com/stepwise-run/stepwise/store/sqlite"
 )
 
-// TestActivityStartedSurvivesCrash: runner.GetActivityTask claims an
-// activity task in the store, answers the worker with its token, and
-// records ActivityStarted only later, asynchronously. If the process dies
-// in between, the worker holds a token whose start was never recorded: its
-// SendTaskSuccess (to the next process) then completes the task, and the
-// history has ActivityScheduled followed by ActivitySucceeded, with no
-// ActivityStarted. (The task also stays claimed, so a worker that lost the
-// answer never sees it again.)
+// TestActivityStartedSurvivesCrash: a task claimed in the store on its
+// own, without ActivityStarted, as runner.GetActivityTask still does when
+// the claim cannot ride on the execution's commit (the execution did not
+// record the start, or its commit failed), and as it did for every poll
+// before 9ddefe2. If the process dies before the start is recorded, the
+// worker holds a token whose start was never recorded: its SendTaskSuccess
+// (to the next process) then completes the task, and the history has
+// ActivityScheduled followed by ActivitySucceeded, with no ActivityStarted.
+// (The task also stays claimed, so a worker that lost the answer never
+// sees it again.)
 //
-// The test plays the dying process with store.ClaimActivityTask, the
-// claim GetActivityTask makes before it answers. Fixed by ec33555 (a
-// worker's answer records a missing ActivityStarted); a regression test.
+// The test plays the dying process with store.ClaimActivityTask. Fixed by
+// ec33555 (a worker's answer records a missing ActivityStarted); a
+// regression test.
 func TestActivityStartedSurvivesCrash(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
