@@ -10,21 +10,31 @@ import (
 	"github.com/stepwise-run/stepwise/store"
 )
 
+// openCheckpointing opens a store whose checkpointer looks every
+// millisecond and checkpoints whatever was committed, with the given log
+// limit (0: the default). Each checkpoint is signalled on the channel
+// (when nobody waits for the signal, it is dropped).
+func openCheckpointing(t *testing.T, walLimit int64) (*Store, chan struct{}) {
+	t.Helper()
+	checkpointed := make(chan struct{}, 1)
+	s, err := Open(t.Context(), t.TempDir(), &Options{checkpointEvery: time.Millisecond, checkpointBytes: 1, walLimit: walLimit,
+		checkpointed: func() {
+			select {
+			case checkpointed <- struct{}{}:
+			default:
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, checkpointed
+}
+
 // TestCheckpointerCopiesLog: commits go to the write-ahead log only (the
 // write connection no longer checkpoints); the checkpointer copies them
 // into the database file.
 func TestCheckpointerCopiesLog(t *testing.T) {
-	dir := t.TempDir()
-	checkpointed := make(chan struct{}, 1)
-	s, err := Open(t.Context(), dir, &Options{checkpointEvery: time.Millisecond, checkpointBytes: 1, checkpointed: func() {
-		select {
-		case checkpointed <- struct{}{}:
-		default:
-		}
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, checkpointed := openCheckpointing(t, 0)
 	defer s.Close()
 	size := func(name string) int64 {
 		fi, err := os.Stat(s.Path() + name)
@@ -55,19 +65,8 @@ func TestCheckpointerCopiesLog(t *testing.T) {
 // log never restarts by itself; once it passes the limit the checkpointer
 // empties it.
 func TestCheckpointerResetsLog(t *testing.T) {
-	dir := t.TempDir()
-	checkpointed := make(chan struct{}, 1)
 	const limit = 256 << 10
-	s, err := Open(t.Context(), dir, &Options{checkpointEvery: time.Millisecond, checkpointBytes: 1, walLimit: limit,
-		checkpointed: func() {
-			select {
-			case checkpointed <- struct{}{}:
-			default:
-			}
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, checkpointed := openCheckpointing(t, limit)
 	defer s.Close()
 	stop := make(chan struct{})
 	readerDone := make(chan struct{})
