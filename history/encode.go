@@ -127,11 +127,7 @@ func (o *object) intPtr(k string, n *int64) {
 
 func (o *object) payload(k string, p Payload) {
 	o.key(k)
-	if p.isVal {
-		o.b = value.AppendString(o.b, value.String(p.val))
-	} else {
-		o.b = value.AppendString(o.b, p.text)
-	}
+	o.b = value.AppendString(o.b, p.String())
 }
 
 func (o *object) data(k string, d *DataDetails) {
