@@ -62,16 +62,21 @@ const passChainExpr = `$merge([$states.input, {'step': {'id': $states.input.doc.
 	`'tags': $states.input.doc.tags, 'first': $states.input.doc.items[0], 'n': $states.input.doc.count, ` +
 	`'label': $states.input.doc.name & '-' & $string($states.input.doc.count)}}])`
 
-// BenchmarkPassState evaluates one state of the engine's Pass chain the
-// way the engine does: a fresh Env per state, with $states bound through
-// Lookup and AWS's functions in Functions.
-func BenchmarkPassState(b *testing.B) {
+// passChainInput is the engine's Pass chain input: a 1 KiB document.
+func passChainInput() any {
 	var items []string
 	for i := range 12 {
 		items = append(items, fmt.Sprintf(`{"sku":"SKU-%04d","qty":%d,"price":%d.99}`, i, i+1, 10+i))
 	}
-	input := value.MustParse(`{"doc":{"id":"7f1c0e7a-1d2b-4c38-9a0e-5b2f6c7d8e9f","name":"order","count":12,"tags":["a","b","c"],"items":[` +
+	return value.MustParse(`{"doc":{"id":"7f1c0e7a-1d2b-4c38-9a0e-5b2f6c7d8e9f","name":"order","count":12,"tags":["a","b","c"],"items":[` +
 		strings.Join(items, ",") + `]},"padding":"` + strings.Repeat("x", 420) + `"}`)
+}
+
+// BenchmarkPassState evaluates one state of the engine's Pass chain the
+// way the engine does: a fresh Env per state, with $states bound through
+// Lookup and AWS's functions in Functions.
+func BenchmarkPassState(b *testing.B) {
+	input := passChainInput()
 	e, err := Compile(passChainExpr)
 	if err != nil {
 		b.Fatal(err)
@@ -113,12 +118,7 @@ func BenchmarkAWSFunctions(b *testing.B) {
 // the way the engine does now: one Env per run, without AWS's functions
 // (the expression names none), its Lookup reading the state's $states.
 func BenchmarkPassStateShared(b *testing.B) {
-	var items []string
-	for i := range 12 {
-		items = append(items, fmt.Sprintf(`{"sku":"SKU-%04d","qty":%d,"price":%d.99}`, i, i+1, 10+i))
-	}
-	input := value.MustParse(`{"doc":{"id":"7f1c0e7a-1d2b-4c38-9a0e-5b2f6c7d8e9f","name":"order","count":12,"tags":["a","b","c"],"items":[` +
-		strings.Join(items, ",") + `]},"padding":"` + strings.Repeat("x", 420) + `"}`)
+	input := passChainInput()
 	e, err := Compile(passChainExpr)
 	if err != nil {
 		b.Fatal(err)
