@@ -551,6 +551,21 @@ type groupEntry struct {
 
 // group is jsonata-js's evaluateGroupExpression: object constructors and
 // group-by on paths.
+// objectKey evaluates the key expression k of g's pairs against input: it
+// reports false when the key is undefined (the pair is skipped) and fails
+// with T1003 when it is not a string.
+func (ev *evaluator) objectKey(g *groupSpec, k *node, input any, env *frame) (string, bool, error) {
+	v, err := ev.eval(k, input, env)
+	if err != nil || isUndef(v) {
+		return "", false, err
+	}
+	key, ok := v.(string)
+	if !ok {
+		return "", false, newError("T1003", g.pos, "").val(v)
+	}
+	return key, true, nil
+}
+
 func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 	result := value.NewObject(len(g.pairs))
 	inSeq, _ := input.(*seq)
@@ -575,16 +590,12 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 			context = tupleAt(item)
 		}
 		for pi, pair := range g.pairs {
-			k, err := ev.eval(pair[0], context, ienv)
+			key, ok, err := ev.objectKey(g, pair[0], context, ienv)
 			if err != nil {
 				return nil, err
 			}
-			if isUndef(k) {
-				continue
-			}
-			key, ok := k.(string)
 			if !ok {
-				return nil, newError("T1003", g.pos, "").val(k)
+				continue
 			}
 			if e, ok := groups[key]; ok {
 				if e.exprIndex != pi {
@@ -655,16 +666,12 @@ func (ev *evaluator) constructObject(g *groupSpec, item any, env *frame, result 
 		var idxBuf [16]int
 		keys, idx = keyBuf[:0], idxBuf[:0]
 		for pi, pair := range g.pairs {
-			k, err := ev.eval(pair[0], item, env)
+			key, ok, err := ev.objectKey(g, pair[0], item, env)
 			if err != nil {
 				return nil, err
 			}
-			if isUndef(k) {
-				continue
-			}
-			key, ok := k.(string)
 			if !ok {
-				return nil, newError("T1003", g.pos, "").val(k)
+				continue
 			}
 			for _, prev := range keys {
 				if prev == key {
